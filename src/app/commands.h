@@ -1,0 +1,21 @@
+#pragma once
+// Subcommands, one file each. Each registers its flags on the CLI and returns the function
+// that runs it; the function returns the process exit code.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace bastion::app {
+
+// Exit codes shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // runtime failure (e.g. the port is taken)
+inline constexpr int kExitUsage = 2;    // bad flags or configuration
+
+using Command = std::function<int()>;
+
+Command RegisterServe(CLI::App& app);
+Command RegisterVersion(CLI::App& app);
+
+}  // namespace bastion::app

@@ -1,0 +1,153 @@
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "app/commands.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "common/metrics.h"
+#include "common/version.h"
+#include "gateway/api_error.h"
+#include "gateway/gateway.h"
+#include "http/server.h"
+
+namespace bastion::app {
+namespace {
+
+struct ServeFlags {
+  std::string config_file;
+  std::string listen;
+  std::string data_dir;
+  std::vector<std::string> upstreams;
+  bool insecure_no_auth = false;
+  bool allow_public_plaintext = false;
+  int threads = -1;
+  std::string log_level;
+};
+
+int Fail(int code, const std::string& message) {
+  std::fprintf(stderr, "bastion: error: %s\n", message.c_str());
+  return code;
+}
+
+Result<Config> BuildConfig(const ServeFlags& flags) {
+  Config config;
+  if (!flags.config_file.empty()) {
+    auto loaded = LoadConfigFile(flags.config_file);
+    if (!loaded.ok()) return loaded.status();
+    config = std::move(*loaded);
+  }
+  if (!flags.listen.empty()) config.server.listen = flags.listen;
+  if (!flags.data_dir.empty()) config.server.data_dir = flags.data_dir;
+  if (flags.threads >= 0) config.server.threads = flags.threads;
+  if (!flags.log_level.empty()) config.log_level = flags.log_level;
+  if (flags.insecure_no_auth) config.server.insecure_no_auth = true;
+  if (flags.allow_public_plaintext) config.server.allow_public_plaintext = true;
+  for (const auto& spec : flags.upstreams) {
+    if (Status st = AddUpstreamSpec(config, spec); !st.ok()) return st;
+  }
+  if (Status st = ValidateConfig(config); !st.ok()) return st;
+  if (!config.server.insecure_no_auth) {
+    return Status::FailedPrecondition(
+        "authentication is not available in this build yet; to serve without it, start with "
+        "--insecure-no-auth (or server.insecure_no_auth = true), on a trusted host only");
+  }
+  return config;
+}
+
+Status PrepareDataDir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IoError("cannot create data directory '" + dir + "': " + ec.message());
+  ::chmod(dir.c_str(), 0700);
+  return Status::Ok();
+}
+
+http::ServerOptions ServerOptionsFrom(const Config& c, int threads) {
+  http::ServerOptions o;
+  o.listen = ParseHostPort(c.server.listen).value();
+  o.threads = threads;
+  o.max_body_bytes = c.server.max_body_bytes;
+  o.max_header_bytes = c.server.max_header_bytes;
+  o.max_connections = c.server.max_connections;
+  o.header_timeout = c.server.header_timeout;
+  o.body_timeout = c.server.body_timeout;
+  o.keepalive_timeout = c.server.keepalive_timeout;
+  o.write_timeout = c.server.write_timeout;
+  o.drain_timeout = c.server.drain_timeout;
+  o.tls_cert_file = c.server.tls.cert_file;
+  o.tls_key_file = c.server.tls.key_file;
+  o.tls_min_version = c.server.tls.min_version;
+  o.error_response = &gateway::ServerErrorResponse;
+  return o;
+}
+
+int Serve(const ServeFlags& flags) {
+  auto built = BuildConfig(flags);
+  if (!built.ok()) return Fail(kExitUsage, built.status().message());
+  auto config = std::make_shared<const Config>(std::move(*built));
+  InitLogging(config->log_level);
+  if (Status st = PrepareDataDir(config->server.data_dir); !st.ok()) {
+    return Fail(kExitFailure, st.message());
+  }
+  int threads = config->server.threads > 0
+                    ? config->server.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  MetricsRegistry metrics;
+  metrics.GetGauge("bastion_build_info", "bastion's version", {{"version", kVersion}}).Set(1);
+  gateway::Gateway gateway(config, metrics, static_cast<size_t>(threads));
+  http::HttpServer server(ServerOptionsFrom(*config, threads),
+                          [&gateway](http::Request& req, http::ResponseWriter& w) {
+                            return gateway.Handle(req, w);
+                          });
+  if (Status st = server.Listen(); !st.ok()) return Fail(kExitFailure, st.message());
+  if (config->server.insecure_no_auth) {
+    spdlog::warn("*** AUTHENTICATION IS OFF (--insecure-no-auth): anyone who can reach this "
+                 "address can use every model. Use only on a trusted host. ***");
+  }
+  if (config->server.allow_public_plaintext) {
+    spdlog::warn("server.allow_public_plaintext is set: traffic on a public address is not "
+                 "encrypted by bastion");
+  }
+  HostPort bound{ParseHostPort(config->server.listen)->host, server.port()};
+  spdlog::info("bastion {} listening on {}://{} with {} worker threads and {} models", kVersion,
+               config->server.tls.enabled() ? "https" : "http", bound.ToString(), threads,
+               config->models.size());
+  gateway.StartHealthChecks(server.control_executor());
+  server.OnDrain([&gateway] { gateway.BeginDrain(); });
+  server.DrainOnSignals();
+  server.Run();
+  gateway.ReleaseConnections();
+  spdlog::info("bastion stopped");
+  return kExitOk;
+}
+
+}  // namespace
+
+Command RegisterServe(CLI::App& app) {
+  auto flags = std::make_shared<ServeFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve",
+      "Serve the OpenAI-compatible API (POST /v1/chat/completions, /v1/completions,\n"
+      "GET /v1/models, /healthz, /readyz, /metrics) in front of the configured upstream engines.\n"
+      "Flags override the config file. Secure defaults: listens on 127.0.0.1:8080; refuses a\n"
+      "non-loopback address without TLS. Logs carry no prompt or completion text.");
+  cmd->add_option("--config", flags->config_file, "TOML config file (see docs/configuration.md)");
+  cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  cmd->add_option("--data-dir", flags->data_dir, "Directory for bastion's state (default ./bastion-data)");
+  cmd->add_option("--upstream", flags->upstreams,
+                  "MODEL=URL: serve MODEL from the OpenAI-compatible base URL (repeatable; e.g.\n"
+                  "deepseek-r1=http://127.0.0.1:8000/v1)");
+  cmd->add_flag("--insecure-no-auth", flags->insecure_no_auth,
+                "Serve without authentication (required until access control lands)");
+  cmd->add_flag("--allow-public-plaintext", flags->allow_public_plaintext,
+                "Allow a non-loopback address without TLS (a TLS proxy must sit in front)");
+  cmd->add_option("--threads", flags->threads, "Worker threads (default: one per core)");
+  cmd->add_option("--log-level", flags->log_level, "trace|debug|info|warn|error|off (default info)");
+  return [flags] { return Serve(*flags); };
+}
+
+}  // namespace bastion::app

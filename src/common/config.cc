@@ -1,0 +1,317 @@
+#include "common/config.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "common/host_port.h"
+#include "common/url.h"
+
+namespace bastion {
+namespace {
+
+// Reads one TOML table into a config struct, rejecting keys it does not know.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string prefix, std::string_view origin)
+      : table_(table), prefix_(std::move(prefix)), origin_(origin) {}
+
+  void String(const char* key, std::string& out) {
+    if (auto* node = Get(key)) {
+      if (auto v = node->value<std::string>()) out = *v;
+      else Fail(key, "a string");
+    }
+  }
+  void Bool(const char* key, bool& out) {
+    if (auto* node = Get(key)) {
+      if (auto v = node->value<bool>()) out = *v;
+      else Fail(key, "true or false");
+    }
+  }
+  template <typename Int>
+  void Integer(const char* key, Int& out, int64_t min, int64_t max) {
+    if (auto* node = Get(key)) {
+      auto v = node->value<int64_t>();
+      if (!v || *v < min || *v > max) {
+        Fail(key, "an integer from " + std::to_string(min) + " to " + std::to_string(max));
+      } else {
+        out = static_cast<Int>(*v);
+      }
+    }
+  }
+  void Duration(const char* key, Millis& out) {
+    if (auto* node = Get(key)) {
+      auto v = node->value<std::string>();
+      if (!v) return Fail(key, "a duration string like \"10s\"");
+      auto d = ParseDuration(*v);
+      if (!d.ok()) return Fail(key, "a duration like \"250ms\", \"10s\" or \"5m\"");
+      out = *d;
+    }
+  }
+  const toml::table* Table(const char* key) {
+    auto* node = Get(key);
+    if (node && !node->is_table()) Fail(key, "a table");
+    return node ? node->as_table() : nullptr;
+  }
+  const toml::array* Array(const char* key) {
+    auto* node = Get(key);
+    if (node && !node->is_array()) Fail(key, "an array");
+    return node ? node->as_array() : nullptr;
+  }
+
+  // Reports the first key that was never asked for, or the first type error.
+  Status Finish() {
+    if (!error_.empty()) return Status::InvalidArgument(error_);
+    for (const auto& [key, node] : table_) {
+      if (!seen_.count(std::string(key.str()))) {
+        return Status::InvalidArgument(Where(key.str()) + ": unknown key (see docs/configuration.md)");
+      }
+    }
+    return Status::Ok();
+  }
+
+  std::string Where(std::string_view key) const {
+    return std::string(origin_) + ": " + prefix_ + std::string(key);
+  }
+
+ private:
+  const toml::node* Get(const char* key) {
+    seen_.insert(key);
+    return table_.get(key);
+  }
+  void Fail(const char* key, const std::string& expected) {
+    if (error_.empty()) error_ = Where(key) + " must be " + expected;
+  }
+
+  const toml::table& table_;
+  std::string prefix_;
+  std::string_view origin_;
+  std::set<std::string> seen_;
+  std::string error_;
+};
+
+Status ReadTls(const toml::table& t, std::string_view origin, TlsConfig& tls) {
+  TableReader r(t, "server.tls.", origin);
+  r.String("cert_file", tls.cert_file);
+  r.String("key_file", tls.key_file);
+  r.String("min_version", tls.min_version);
+  return r.Finish();
+}
+
+Status ReadServer(const toml::table& t, std::string_view origin, ServerConfig& s) {
+  TableReader r(t, "server.", origin);
+  r.String("listen", s.listen);
+  r.String("data_dir", s.data_dir);
+  r.Integer("threads", s.threads, 0, 256);
+  r.Integer("max_body_bytes", s.max_body_bytes, 1024, int64_t{1} << 30);
+  r.Integer("max_header_bytes", s.max_header_bytes, 1024, 1 << 20);
+  r.Integer("max_connections", s.max_connections, 1, 1'000'000);
+  r.Duration("header_timeout", s.header_timeout);
+  r.Duration("body_timeout", s.body_timeout);
+  r.Duration("keepalive_timeout", s.keepalive_timeout);
+  r.Duration("write_timeout", s.write_timeout);
+  r.Duration("drain_timeout", s.drain_timeout);
+  r.Bool("allow_public_plaintext", s.allow_public_plaintext);
+  r.Bool("insecure_no_auth", s.insecure_no_auth);
+  if (auto* tls = r.Table("tls")) {
+    if (Status st = ReadTls(*tls, origin, s.tls); !st.ok()) return st;
+  }
+  return r.Finish();
+}
+
+Status ReadUpstreamPolicy(const toml::table& t, std::string_view origin, UpstreamPolicy& p) {
+  TableReader r(t, "upstream.", origin);
+  r.Duration("connect_timeout", p.connect_timeout);
+  r.Duration("first_byte_timeout", p.first_byte_timeout);
+  r.Duration("idle_timeout", p.idle_timeout);
+  r.Duration("health_interval", p.health_interval);
+  r.Duration("health_timeout", p.health_timeout);
+  r.String("health_path", p.health_path);
+  r.Integer("unhealthy_threshold", p.unhealthy_threshold, 1, 100);
+  r.Integer("healthy_threshold", p.healthy_threshold, 1, 100);
+  r.Integer("retries", p.retries, 0, 10);
+  r.Integer("max_response_bytes", p.max_response_bytes, 1024, int64_t{1} << 32);
+  r.Integer("max_idle_connections", p.max_idle_connections, 0, 10'000);
+  return r.Finish();
+}
+
+Status ReadUpstream(const toml::table& t, std::string_view origin, const std::string& prefix,
+                    UpstreamConfig& u) {
+  TableReader r(t, prefix, origin);
+  r.String("url", u.url);
+  r.String("api_key_env", u.api_key_env);
+  if (Status st = r.Finish(); !st.ok()) return st;
+  if (u.url.empty()) return Status::InvalidArgument(r.Where("url") + " is required");
+  if (!u.api_key_env.empty()) {
+    const char* value = std::getenv(u.api_key_env.c_str());
+    if (value == nullptr || *value == '\0') {
+      return Status::InvalidArgument(r.Where("api_key_env") + ": environment variable " +
+                                     u.api_key_env + " is not set");
+    }
+    u.api_key = value;
+  }
+  return Status::Ok();
+}
+
+Result<ReasoningFormat> ParseReasoning(const std::string& text, const std::string& where) {
+  if (text == "auto") return ReasoningFormat::kAuto;
+  if (text == "deepseek_r1") return ReasoningFormat::kDeepSeekR1;
+  if (text == "none") return ReasoningFormat::kNone;
+  return Status::InvalidArgument(where + " must be \"auto\", \"deepseek_r1\" or \"none\"");
+}
+
+Status ReadModel(const toml::table& t, std::string_view origin, size_t index, ModelConfig& m) {
+  std::string prefix = "models[" + std::to_string(index) + "].";
+  TableReader r(t, prefix, origin);
+  std::string reasoning = "auto";
+  r.String("name", m.name);
+  r.String("upstream_model", m.upstream_model);
+  r.String("reasoning", reasoning);
+  const toml::array* upstreams = r.Array("upstreams");
+  if (Status st = r.Finish(); !st.ok()) return st;
+  if (m.name.empty()) return Status::InvalidArgument(r.Where("name") + " is required");
+  auto format = ParseReasoning(reasoning, r.Where("reasoning"));
+  if (!format.ok()) return format.status();
+  m.reasoning = *format;
+  if (upstreams == nullptr) return Status::Ok();
+  for (size_t i = 0; i < upstreams->size(); ++i) {
+    const toml::table* ut = (*upstreams)[i].as_table();
+    std::string uprefix = prefix + "upstreams[" + std::to_string(i) + "].";
+    if (ut == nullptr) return Status::InvalidArgument(std::string(origin) + ": " + uprefix + " must be a table");
+    UpstreamConfig u;
+    if (Status st = ReadUpstream(*ut, origin, uprefix, u); !st.ok()) return st;
+    m.upstreams.push_back(std::move(u));
+  }
+  return Status::Ok();
+}
+
+Status ReadRoot(const toml::table& root, std::string_view origin, Config& c) {
+  TableReader r(root, "", origin);
+  r.String("log_level", c.log_level);
+  const toml::table* server = r.Table("server");
+  const toml::table* upstream = r.Table("upstream");
+  const toml::array* models = r.Array("models");
+  if (Status st = r.Finish(); !st.ok()) return st;
+  if (server) {
+    if (Status st = ReadServer(*server, origin, c.server); !st.ok()) return st;
+  }
+  if (upstream) {
+    if (Status st = ReadUpstreamPolicy(*upstream, origin, c.upstream); !st.ok()) return st;
+  }
+  if (models) {
+    for (size_t i = 0; i < models->size(); ++i) {
+      const toml::table* mt = (*models)[i].as_table();
+      if (mt == nullptr) {
+        return Status::InvalidArgument(std::string(origin) + ": models must be [[models]] tables");
+      }
+      ModelConfig m;
+      if (Status st = ReadModel(*mt, origin, i, m); !st.ok()) return st;
+      c.models.push_back(std::move(m));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(std::string_view toml_text, std::string_view origin) {
+  Config config;
+  try {
+    toml::table root = toml::parse(toml_text, origin);
+    if (Status st = ReadRoot(root, origin, config); !st.ok()) return st;
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return Status::InvalidArgument(std::string(origin) + ":" + std::to_string(where.line) + ":" +
+                                   std::to_string(where.column) + ": " +
+                                   std::string(e.description()));
+  }
+  return config;
+}
+
+Result<Config> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot open config file '" + path + "'");
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), path);
+}
+
+Status AddUpstreamSpec(Config& config, std::string_view spec) {
+  size_t eq = spec.find('=');
+  if (eq == std::string_view::npos || eq == 0 || eq + 1 == spec.size()) {
+    return Status::InvalidArgument("bad --upstream '" + std::string(spec) +
+                                   "': expected MODEL=URL, e.g. deepseek-r1=http://127.0.0.1:8000/v1");
+  }
+  std::string name(spec.substr(0, eq));
+  UpstreamConfig upstream;
+  upstream.url = std::string(spec.substr(eq + 1));
+  for (auto& model : config.models) {
+    if (model.name == name) {
+      model.upstreams.push_back(std::move(upstream));
+      return Status::Ok();
+    }
+  }
+  ModelConfig model;
+  model.name = std::move(name);
+  model.upstreams.push_back(std::move(upstream));
+  config.models.push_back(std::move(model));
+  return Status::Ok();
+}
+
+Status ValidateConfig(const Config& config) {
+  const ServerConfig& s = config.server;
+  auto listen = ParseHostPort(s.listen);
+  if (!listen.ok()) return listen.status();
+  if (s.tls.enabled() && (s.tls.cert_file.empty() || s.tls.key_file.empty())) {
+    return Status::InvalidArgument("server.tls needs both cert_file and key_file");
+  }
+  if (s.tls.min_version != "1.2" && s.tls.min_version != "1.3") {
+    return Status::InvalidArgument("server.tls.min_version must be \"1.2\" or \"1.3\"");
+  }
+  if (!IsLoopbackHost(listen->host) && !s.tls.enabled() && !s.allow_public_plaintext) {
+    return Status::FailedPrecondition(
+        "refusing to listen on non-loopback address " + s.listen +
+        " without TLS: set server.tls.cert_file and key_file, or set "
+        "server.allow_public_plaintext = true if a TLS proxy sits in front");
+  }
+  std::set<std::string> names;
+  for (const auto& model : config.models) {
+    if (!names.insert(model.name).second) {
+      return Status::InvalidArgument("model '" + model.name + "' is configured twice");
+    }
+    if (model.upstreams.empty()) {
+      return Status::InvalidArgument("model '" + model.name + "' has no upstreams");
+    }
+    for (const auto& upstream : model.upstreams) {
+      auto url = ParseUrl(upstream.url);
+      if (!url.ok()) {
+        return Status::InvalidArgument("model '" + model.name + "': " + url.status().message());
+      }
+    }
+  }
+  if (!config.upstream.health_path.empty() && config.upstream.health_path.front() != '/') {
+    return Status::InvalidArgument("upstream.health_path must start with '/'");
+  }
+  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
+  if (!kLevels.count(config.log_level)) {
+    return Status::InvalidArgument("log_level must be one of trace, debug, info, warn, error, off");
+  }
+  return Status::Ok();
+}
+
+ReasoningFormat EffectiveReasoning(const ModelConfig& model) {
+  if (model.reasoning != ReasoningFormat::kAuto) return model.reasoning;
+  std::string lower;
+  for (char c : model.name + " " + model.upstream_model) {
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  bool r1 = lower.find("deepseek-r1") != std::string::npos ||
+            lower.find("deepseek_r1") != std::string::npos ||
+            lower.find("r1-distill") != std::string::npos;
+  return r1 ? ReasoningFormat::kDeepSeekR1 : ReasoningFormat::kNone;
+}
+
+}  // namespace bastion

@@ -1,0 +1,96 @@
+#pragma once
+// The one configuration object. Loaded from TOML once at start, overridden by flags,
+// validated, then shared read-only (shared_ptr<const Config>) by every thread.
+// Every key is documented in docs/configuration.md.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/duration.h"
+#include "common/status.h"
+
+namespace bastion {
+
+struct TlsConfig {
+  std::string cert_file;  // PEM certificate chain
+  std::string key_file;   // PEM private key
+  std::string min_version = "1.2";  // "1.2" or "1.3"
+
+  bool enabled() const { return !cert_file.empty() || !key_file.empty(); }
+};
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "bastion-data";
+  int threads = 0;  // 0: one per core
+  size_t max_body_bytes = 1 << 20;
+  size_t max_header_bytes = 16 << 10;
+  int max_connections = 1024;
+  Millis header_timeout{10'000};     // the whole request head must arrive within this
+  Millis body_timeout{30'000};       // the whole request body must arrive within this
+  Millis keepalive_timeout{60'000};  // idle time allowed between requests
+  Millis write_timeout{30'000};      // a client must accept each response write within this
+  Millis drain_timeout{30'000};      // on SIGTERM, in-flight requests get this long to finish
+  bool allow_public_plaintext = false;
+  bool insecure_no_auth = false;
+  TlsConfig tls;
+};
+
+struct UpstreamPolicy {
+  Millis connect_timeout{2'000};
+  Millis first_byte_timeout{120'000};  // until the response head arrives
+  Millis idle_timeout{60'000};         // longest silence between two body reads
+  Millis health_interval{5'000};
+  Millis health_timeout{2'000};
+  std::string health_path = "/models";  // appended to each upstream's base URL
+  int unhealthy_threshold = 2;          // failed checks before an upstream is taken out
+  int healthy_threshold = 1;            // passed checks before it is put back
+  int retries = 2;                      // other upstreams tried before the first byte
+  size_t max_response_bytes = 64 << 20;
+  int max_idle_connections = 32;  // per upstream and worker thread
+};
+
+struct UpstreamConfig {
+  std::string url;          // OpenAI base URL, e.g. http://127.0.0.1:8000/v1
+  std::string api_key;      // resolved credential, injected as a bearer token
+  std::string api_key_env;  // environment variable the credential was read from
+};
+
+enum class ReasoningFormat {
+  kAuto,        // deepseek_r1 when the model name says R1, none otherwise
+  kDeepSeekR1,  // split <think>...</think> into reasoning_content
+  kNone,        // relay content untouched
+};
+
+struct ModelConfig {
+  std::string name;            // what clients put in "model"
+  std::string upstream_model;  // what upstreams are sent; empty: same as name
+  ReasoningFormat reasoning = ReasoningFormat::kAuto;
+  std::vector<UpstreamConfig> upstreams;
+};
+
+struct Config {
+  ServerConfig server;
+  UpstreamPolicy upstream;
+  std::vector<ModelConfig> models;
+  std::string log_level = "info";
+};
+
+// Parses TOML text; `origin` names the source in error messages. Unknown keys are errors.
+Result<Config> ParseConfig(std::string_view toml_text, std::string_view origin);
+Result<Config> LoadConfigFile(const std::string& path);
+
+// Adds `url` as an upstream of model `name`, creating the model when new.
+// `spec` is "MODEL=URL", the --upstream flag's form.
+Status AddUpstreamSpec(Config& config, std::string_view spec);
+
+// Checks the whole object: addresses parse, TLS files given in pairs, URLs are http(s),
+// secure-default rules (no public plaintext bind unless allowed explicitly).
+Status ValidateConfig(const Config& config);
+
+// The reasoning format a model gets once kAuto is resolved.
+ReasoningFormat EffectiveReasoning(const ModelConfig& model);
+
+}  // namespace bastion

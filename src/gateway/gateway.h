@@ -1,0 +1,61 @@
+#pragma once
+// The OpenAI-compatible gateway: routes, the filter chain, and one backend per model.
+// Built once from validated config; Handle() runs on any worker thread.
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "common/config.h"
+#include "common/metrics.h"
+#include "gateway/backend.h"
+#include "gateway/filter.h"
+#include "gateway/upstream/health_checker.h"
+#include "gateway/upstream/upstream_backend.h"
+#include "http/message.h"
+
+namespace bastion::gateway {
+
+class Gateway {
+ public:
+  Gateway(std::shared_ptr<const Config> config, MetricsRegistry& metrics, size_t workers);
+  ~Gateway();
+
+  http::Awaitable<void> Handle(http::Request& request, http::ResponseWriter& writer);
+
+  // Health checks run on `control` (the server's control thread).
+  void StartHealthChecks(http::Executor control);
+  // Stops health checks and makes /readyz fail, so load balancers stop sending traffic.
+  void BeginDrain();
+  // Closes pooled upstream connections. REQUIRES: no worker thread is running.
+  void ReleaseConnections();
+
+  bool Ready() const;
+
+ private:
+  struct Route;
+  struct Model {
+    ModelConfig config;
+    std::unique_ptr<UpstreamBackend> backend;
+  };
+  using RouteHandler = http::Awaitable<void> (Gateway::*)(Exchange&, ResponseChannel&);
+
+  static const Route* Match(std::string_view method, std::string_view path, bool& path_known);
+  http::Awaitable<void> Healthz(Exchange& ex, ResponseChannel& out);
+  http::Awaitable<void> Readyz(Exchange& ex, ResponseChannel& out);
+  http::Awaitable<void> Metrics(Exchange& ex, ResponseChannel& out);
+  http::Awaitable<void> Models(Exchange& ex, ResponseChannel& out);
+  http::Awaitable<void> ChatCompletions(Exchange& ex, ResponseChannel& out);
+  http::Awaitable<void> Completions(Exchange& ex, ResponseChannel& out);
+  http::Awaitable<void> Inference(InferenceKind kind, Exchange& ex, ResponseChannel& out);
+
+  std::shared_ptr<const Config> config_;
+  MetricsRegistry& metrics_;
+  FilterChain chain_;
+  std::map<std::string, Model, std::less<>> models_;
+  std::unique_ptr<HealthChecker> health_;
+  std::atomic<bool> draining_{false};
+};
+
+}  // namespace bastion::gateway

@@ -1,0 +1,47 @@
+#pragma once
+// How a backend answers: whole JSON responses, or a server-sent-event stream. Runs the
+// chain's output filters on every piece and keeps the Exchange's record (status, first byte,
+// bytes) up to date. One per request, on the connection's thread.
+
+#include <string>
+#include <string_view>
+
+#include "gateway/exchange.h"
+#include "gateway/filter.h"
+#include "http/message.h"
+
+namespace bastion::gateway {
+
+class ResponseChannel {
+ public:
+  ResponseChannel(Exchange& ex, const FilterChain& chain, http::ResponseWriter& writer)
+      : ex_(ex), chain_(chain), writer_(writer) {}
+
+  // A whole response; `filter_output` runs OnResponseData on the body first.
+  http::Awaitable<bool> SendJson(int status, std::string body, bool filter_output = true);
+  http::Awaitable<bool> SendError(const ApiError& error);
+  http::Awaitable<bool> SendText(int status, std::string content_type, std::string body);
+
+  http::Awaitable<bool> BeginEvents();
+  // Filters each event's data, then writes all of them as one chunk.
+  // "[DONE]" is passed through unfiltered.
+  http::Awaitable<bool> SendEvents(std::vector<std::string>& events);
+  // An error after the stream began: an SSE error event, as OpenAI sends mid-stream.
+  http::Awaitable<bool> SendErrorEvent(const ApiError& error);
+  http::Awaitable<bool> EndEvents();
+
+  bool streaming() const { return streaming_; }
+  http::ResponseWriter& writer() { return writer_; }
+
+ private:
+  http::Awaitable<bool> Write(std::string_view bytes);
+  void MarkFirstByte();
+
+  Exchange& ex_;
+  const FilterChain& chain_;
+  http::ResponseWriter& writer_;
+  bool streaming_ = false;
+  std::string scratch_;
+};
+
+}  // namespace bastion::gateway

@@ -1,0 +1,333 @@
+#include "http/session.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace bastion::http {
+namespace {
+
+constexpr size_t kReadChunk = 8192;
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr size_t kLingerBytes = 4 << 20;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+template <typename Stream>
+constexpr bool kIsTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+}  // namespace
+
+template <typename Stream>
+class Session<Stream>::Writer : public ResponseWriter {
+ public:
+  explicit Writer(Session& s) : s_(s) {}
+  Awaitable<bool> Send(Response r) override { return s_.Send(std::move(r)); }
+  Awaitable<bool> BeginStream(int status, std::string_view type, const HeaderList& h) override {
+    return s_.BeginStream(status, type, h);
+  }
+  Awaitable<bool> WriteChunk(std::string_view data) override { return s_.WriteChunk(data); }
+  Awaitable<bool> EndStream() override { return s_.EndStream(); }
+  void WatchForClientClose(std::function<void()> f) override {
+    s_.WatchForClientClose(std::move(f));
+  }
+  bool client_gone() const override { return s_.client_gone(); }
+  bool started() const override { return s_.started(); }
+
+ private:
+  Session& s_;
+};
+
+template <typename Stream>
+Session<Stream>::Session(Stream stream, ServerState& state, size_t worker, bool tls)
+    : stream_(std::move(stream)), state_(state), worker_(worker), tls_(tls) {
+  state_.connections.fetch_add(1, std::memory_order_relaxed);
+}
+
+template <typename Stream>
+Session<Stream>::~Session() {
+  SetIdle(false);
+  state_.connections.fetch_sub(1, std::memory_order_relaxed);
+}
+
+template <typename Stream>
+void Session<Stream>::SetIdle(bool idle) {
+  if (idle == idle_) return;
+  idle_ = idle;
+  if (idle) state_.idle[worker_].insert(this);
+  else state_.idle[worker_].erase(this);
+}
+
+template <typename Stream>
+void Session<Stream>::CloseIdle() {
+  error_code ec;
+  lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+  lowest().cancel();
+}
+
+template <typename Stream>
+Awaitable<bool> Session<Stream>::Handshake() {
+  if constexpr (kIsTls<Stream>) {
+    error_code ec;
+    lowest().expires_after(state_.options.header_timeout);
+    co_await stream_.async_handshake(net::ssl::stream_base::server,
+                                     net::redirect_error(net::use_awaitable, ec));
+    co_return !ec;
+  }
+  co_return true;
+}
+
+template <typename Stream>
+Awaitable<bool> Session<Stream>::WaitForRequest(bool first) {
+  if (buffer_.size() > 0) co_return true;
+  if (state_.draining.load()) co_return false;
+  const auto& o = state_.options;
+  lowest().expires_after(first ? o.header_timeout : o.keepalive_timeout);
+  SetIdle(true);
+  error_code ec;
+  size_t n = co_await stream_.async_read_some(buffer_.prepare(kReadChunk),
+                                              net::redirect_error(net::use_awaitable, ec));
+  SetIdle(false);
+  buffer_.commit(n);
+  co_return !ec && n > 0;
+}
+
+template <typename Stream>
+Awaitable<bool> Session<Stream>::ReadRequest(Request& request) {
+  const auto& o = state_.options;
+  parser_.emplace();
+  parser_->header_limit(static_cast<uint32_t>(o.max_header_bytes));
+  parser_->body_limit(o.max_body_bytes);
+  error_code ec;
+  lowest().expires_after(o.header_timeout);
+  co_await bhttp::async_read_header(stream_, buffer_, *parser_,
+                                    net::redirect_error(net::use_awaitable, ec));
+  if (ec == bhttp::error::header_limit) {
+    co_await SendError(431, "request headers are larger than server.max_header_bytes");
+    co_return false;
+  }
+  if (ec == beast::error::timeout) {
+    co_await SendError(408, "request headers did not arrive within server.header_timeout");
+    co_return false;
+  }
+  if (ec) {
+    if (ec != bhttp::error::end_of_stream && ec != net::error::eof) {
+      co_await SendError(400, "malformed HTTP request: " + ec.message());
+    }
+    co_return false;
+  }
+  auto& head = parser_->get();
+  version_ = head.version();
+  if (auto length = parser_->content_length(); length && *length > o.max_body_bytes) {
+    co_await SendError(413, "request body is larger than server.max_body_bytes (" +
+                                std::to_string(o.max_body_bytes) + " bytes)");
+    co_return false;
+  }
+  if (beast::iequals(head[bhttp::field::expect], "100-continue") && version_ >= 11) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    co_await Write(net::buffer(kContinue.data(), kContinue.size()));
+  }
+  lowest().expires_after(o.body_timeout);
+  co_await bhttp::async_read(stream_, buffer_, *parser_,
+                             net::redirect_error(net::use_awaitable, ec));
+  if (ec == bhttp::error::body_limit) {
+    co_await SendError(413, "request body is larger than server.max_body_bytes");
+    co_return false;
+  }
+  if (ec == beast::error::timeout) {
+    co_await SendError(408, "request body did not arrive within server.body_timeout");
+    co_return false;
+  }
+  if (ec) {
+    co_await SendError(400, "malformed HTTP request body: " + ec.message());
+    co_return false;
+  }
+  lowest().expires_never();
+  auto message = parser_->release();
+  request.method = std::string(message.method_string());
+  request.target = std::string(message.target());
+  for (const auto& field : message) {
+    request.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+  error_code endpoint_ec;
+  auto remote = lowest().socket().remote_endpoint(endpoint_ec);
+  if (!endpoint_ec) request.remote_address = remote.address().to_string();
+  request.tls = tls_;
+  request.worker = worker_;
+  keep_alive_ = message.keep_alive() && !state_.draining.load();
+  co_return true;
+}
+
+template <typename Stream>
+Awaitable<bool> Session<Stream>::Write(auto&& message_or_buffers) {
+  if (client_gone_) co_return false;
+  error_code ec;
+  lowest().expires_after(state_.options.write_timeout);
+  co_await net::async_write(stream_, message_or_buffers,
+                            net::redirect_error(net::use_awaitable, ec));
+  if (ec) client_gone_ = true;
+  co_return !ec;
+}
+
+template <typename Stream>
+Awaitable<bool> Session<Stream>::Send(Response r) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version_};
+  res.set(bhttp::field::content_type, r.content_type);
+  for (auto& [name, value] : r.headers) res.set(name, value);
+  res.body() = std::move(r.body);
+  res.keep_alive(keep_alive_);
+  res.prepare_payload();
+  started_ = finished_ = true;
+  error_code ec;
+  lowest().expires_after(state_.options.write_timeout);
+  co_await bhttp::async_write(stream_, res, net::redirect_error(net::use_awaitable, ec));
+  if (ec) client_gone_ = true;
+  co_return !ec;
+}
+
+template <typename Stream>
+Awaitable<bool> Session<Stream>::BeginStream(int status, std::string_view content_type,
+                                             const HeaderList& headers) {
+  bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(status), version_};
+  res.set(bhttp::field::content_type, content_type);
+  for (const auto& [name, value] : headers) res.set(name, value);
+  if (version_ >= 11) {
+    res.chunked(true);
+    res.keep_alive(keep_alive_);
+  } else {
+    keep_alive_ = false;  // HTTP/1.0: the end of the stream is the end of the connection
+    res.keep_alive(false);
+  }
+  started_ = true;
+  bhttp::response_serializer<bhttp::empty_body> serializer(res);
+  error_code ec;
+  lowest().expires_after(state_.options.write_timeout);
+  co_await bhttp::async_write_header(stream_, serializer,
+                                     net::redirect_error(net::use_awaitable, ec));
+  if (ec) client_gone_ = true;
+  co_return !ec;
+}
+
+template <typename Stream>
+Awaitable<bool> Session<Stream>::WriteChunk(std::string_view data) {
+  if (data.empty()) co_return !client_gone_;
+  if (version_ < 11) co_return co_await Write(net::buffer(data.data(), data.size()));
+  co_return co_await Write(bhttp::make_chunk(net::buffer(data.data(), data.size())));
+}
+
+template <typename Stream>
+Awaitable<bool> Session<Stream>::EndStream() {
+  finished_ = true;
+  if (version_ < 11) co_return !client_gone_;
+  co_return co_await Write(bhttp::make_chunk_last());
+}
+
+template <typename Stream>
+void Session<Stream>::WatchForClientClose(std::function<void()> on_gone) {
+  on_gone_ = std::move(on_gone);
+  if (watching_) return;
+  watching_ = true;
+  watch_done_.emplace(stream_.get_executor(), net::steady_timer::time_point::max());
+  net::co_spawn(stream_.get_executor(), [self = this->shared_from_this()]() {
+    return self->Watch();
+  }, net::detached);
+}
+
+template <typename Stream>
+Awaitable<void> Session<Stream>::Watch() {
+  // Reads whatever the client sends while the response is being produced: EOF or an error
+  // means it is gone; bytes (a pipelined request) are kept for the next ReadRequest.
+  lowest().expires_never();
+  error_code ec;
+  while (!ec && buffer_.size() < state_.options.max_header_bytes) {
+    size_t n = co_await stream_.async_read_some(buffer_.prepare(kReadChunk),
+                                                net::redirect_error(net::use_awaitable, ec));
+    buffer_.commit(n);
+  }
+  if (ec && ec != net::error::operation_aborted && !finished_) {
+    client_gone_ = true;
+    if (on_gone_) std::exchange(on_gone_, nullptr)();
+  }
+  watching_ = false;
+  watch_done_->cancel();
+}
+
+template <typename Stream>
+Awaitable<void> Session<Stream>::StopWatching() {
+  on_gone_ = nullptr;
+  if (!watching_) co_return;
+  lowest().cancel();
+  error_code ec;
+  while (watching_) {
+    co_await watch_done_->async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+}
+
+template <typename Stream>
+Awaitable<void> Session<Stream>::SendError(int status, std::string_view message) {
+  keep_alive_ = false;
+  Response r = state_.options.error_response
+                   ? state_.options.error_response(status, message)
+                   : Response{status, "text/plain", {}, std::string(message)};
+  co_await Send(std::move(r));
+}
+
+template <typename Stream>
+Awaitable<void> Session<Stream>::Close(bool linger) {
+  error_code ec;
+  if constexpr (kIsTls<Stream>) {
+    if (!client_gone_) {
+      lowest().expires_after(std::chrono::seconds(1));
+      co_await stream_.async_shutdown(net::redirect_error(net::use_awaitable, ec));
+    }
+  }
+  auto& socket = lowest().socket();
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  if (linger && !client_gone_) {
+    // Like nginx's lingering close: read and drop what the client is still sending, so an
+    // error response is not destroyed by a TCP reset before the client reads it.
+    lowest().expires_after(kLingerTime);
+    size_t dropped = 0;
+    while (!ec && dropped < kLingerBytes) {
+      buffer_.clear();
+      dropped += co_await lowest().async_read_some(buffer_.prepare(kReadChunk),
+                                                   net::redirect_error(net::use_awaitable, ec));
+    }
+  }
+  socket.close(ec);
+}
+
+template <typename Stream>
+Awaitable<void> Session<Stream>::Run() {
+  auto self = this->shared_from_this();
+  bool linger = false;
+  if (co_await Handshake()) {
+    for (bool first = true;; first = false) {
+      if (!co_await WaitForRequest(first)) break;
+      Request request;
+      if (!co_await ReadRequest(request)) {
+        linger = true;
+        break;
+      }
+      started_ = finished_ = client_gone_ = false;
+      Writer writer(*this);
+      co_await state_.handler(request, writer);
+      co_await StopWatching();
+      if (!finished_ && !client_gone_) {
+        if (!started_) co_await SendError(500, "the handler produced no response");
+        break;
+      }
+      if (!keep_alive_ || client_gone_ || state_.draining.load()) break;
+    }
+  }
+  co_await Close(linger);
+}
+
+template class Session<beast::tcp_stream>;
+template class Session<beast::ssl_stream<beast::tcp_stream>>;
+
+}  // namespace bastion::http
