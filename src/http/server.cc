@@ -126,11 +126,11 @@ Awaitable<void> HttpServer::Impl::Accept() {
       using Stream = beast::ssl_stream<beast::tcp_stream>;
       auto s = std::make_shared<Session<Stream>>(Stream(beast::tcp_stream(std::move(socket)), *tls_),
                                                  state_, worker, true);
-      net::co_spawn(executor, s->Run(), net::detached);
+      net::co_spawn(executor, [s] { return s->Run(); }, net::detached);
     } else {
       auto s = std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)),
                                                             state_, worker, false);
-      net::co_spawn(executor, s->Run(), net::detached);
+      net::co_spawn(executor, [s] { return s->Run(); }, net::detached);
     }
   }
 }

@@ -1,0 +1,44 @@
+# bastion's entry points. `make` builds Release into build/ (binary: build/bastion);
+# `make test` installs what is missing, builds, and runs every test (unit, e2e, fuzz smoke);
+# `make run` builds and serves on the default configuration.
+JOBS ?= $(shell nproc)
+BUILD ?= build
+CMAKE_FLAGS ?=
+
+.PHONY: all deps npm configure build test unit e2e fuzz-smoke run sanitize bench-gateway format tidy clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+npm:
+	@bash scripts/install-npm.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+test: build npm
+	@cd $(BUILD) && ctest --output-on-failure -j 1
+
+run: build
+	./$(BUILD)/bastion serve --insecure-no-auth
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize:
+	@$(MAKE) test BUILD=build-asan CMAKE_FLAGS="-DBASTION_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo"
+
+bench-gateway: build
+	@bash bench/gateway/run.sh
+
+format:
+	@clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'fuzz/*.cc' 'bench/*.cc')
+
+tidy: configure
+	@run-clang-tidy -quiet -p $(BUILD) 'src/.*\.cc$$'
+
+clean:
+	rm -rf build build-asan build-fuzz
