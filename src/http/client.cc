@@ -1,5 +1,7 @@
 #include "http/client.h"
 
+#include <limits>
+
 #include "http/asio.h"
 
 namespace bastion::http {
@@ -67,7 +69,7 @@ Awaitable<Status> ClientConnection::Send(const ClientRequest& request, Millis ti
 Awaitable<Result<ClientResponseHead>> ClientConnection::ReadHead(Millis timeout) {
   auto& parser = impl_->parser.emplace();
   parser.header_limit(kMaxResponseHeader);
-  parser.body_limit(boost::none);
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   error_code ec;
   impl_->stream.expires_after(timeout);
   co_await bhttp::async_read_header(impl_->stream, impl_->buffer, parser,

@@ -109,8 +109,15 @@ Awaitable<bool> Session<Stream>::ReadRequest(Request& request) {
     co_await SendError(431, "request headers are larger than server.max_header_bytes");
     co_return false;
   }
+  if (ec == bhttp::error::body_limit) {  // a Content-Length over the limit
+    co_await SendError(413, "request body is larger than server.max_body_bytes (" +
+                                std::to_string(o.max_body_bytes) + " bytes)");
+    co_return false;
+  }
   if (ec == beast::error::timeout) {
-    co_await SendError(408, "request headers did not arrive within server.header_timeout");
+    // Beast has closed the socket: like nginx, a client too slow to send its headers
+    // gets no answer, only the end of the connection.
+    client_gone_ = true;
     co_return false;
   }
   if (ec) {
@@ -138,7 +145,7 @@ Awaitable<bool> Session<Stream>::ReadRequest(Request& request) {
     co_return false;
   }
   if (ec == beast::error::timeout) {
-    co_await SendError(408, "request body did not arrive within server.body_timeout");
+    client_gone_ = true;  // the socket is closed; see above
     co_return false;
   }
   if (ec) {

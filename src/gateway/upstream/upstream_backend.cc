@@ -209,6 +209,16 @@ http::Awaitable<bool> UpstreamBackend::RelayWhole(Attempt& a, int status) {
       co_return true;
     }
   }
+  if (status == 401 || status == 403) {
+    // Our credential, not the caller's, was refused: the caller cannot fix it, and the
+    // upstream's words about its key stay here.
+    co_await a.out.SendError(ApiError::Upstream(
+        502, "upstream_auth_failed",
+        "the upstream for model '" + model_ +
+            "' refused bastion's credential; the operator should check api_key_env",
+        0));
+    co_return true;
+  }
   if (status >= 400) {
     // The upstream judged the request (e.g. context too long): relay its OpenAI-style error.
     a.ex.error_code = "upstream_" + std::to_string(status);
