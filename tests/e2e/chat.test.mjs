@@ -1,0 +1,203 @@
+// The happy paths through bastion with the official openai client: chat and legacy
+// completions, streamed and not, model listing, request ids, upstream model rewriting, and
+// which credentials travel where.
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { CLIENT_KEY, startBastion, startUpstream } from './lib/harness.mjs';
+
+const UPSTREAM_KEY = 'upstream-secret-key-chat-7f3a';
+
+let keyed;     // fixture requiring UPSTREAM_KEY
+let open;      // fixture without a key
+let bastion;
+let client;
+
+before(async () => {
+  [keyed, open] = await Promise.all([
+    startUpstream(null, { name: 'keyed', apiKey: UPSTREAM_KEY }),
+    startUpstream(null, { name: 'open' }),
+  ]);
+  bastion = await startBastion(null, {
+    env: { BASTION_E2E_UPSTREAM_KEY: UPSTREAM_KEY },
+    config: {
+      models: [
+        { name: 'chat-model', upstreams: [{ url: keyed.url, api_key_env: 'BASTION_E2E_UPSTREAM_KEY' }] },
+        { name: 'alias-model', upstream_model: 'real-upstream-name', upstreams: [open.url] },
+        { name: 'open-model', upstreams: [open.url] },
+      ],
+    },
+  });
+  client = bastion.client();
+});
+
+describe('chat completions', () => {
+  test('non-streaming: content, finish_reason and usage', async () => {
+    const res = await client.chat.completions.create({
+      model: 'chat-model',
+      messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hello world' }],
+    });
+    assert.equal(res.object, 'chat.completion');
+    assert.equal(res.choices.length, 1);
+    assert.equal(res.choices[0].message.role, 'assistant');
+    assert.equal(res.choices[0].message.content, 'echo: hello world');
+    assert.equal(res.choices[0].finish_reason, 'stop');
+    assert.deepEqual(res.usage, { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 });
+  });
+
+  test('streaming: deltas add up to the answer and the last choice says stop', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'chat-model', stream: true,
+      messages: [{ role: 'user', content: 'one two three four' }],
+    });
+    let text = '';
+    const finishes = [];
+    let chunks = 0;
+    let usageChunks = 0;
+    for await (const chunk of stream) {
+      chunks++;
+      assert.equal(chunk.object, 'chat.completion.chunk');
+      if (chunk.usage) usageChunks++;
+      for (const choice of chunk.choices) {
+        text += choice.delta?.content ?? '';
+        if (choice.finish_reason) finishes.push(choice.finish_reason);
+      }
+    }
+    assert.equal(text, 'echo: one two three four');
+    assert.deepEqual(finishes, ['stop']);
+    assert.ok(chunks >= 5, `expected the answer in several chunks, got ${chunks}`);
+    assert.equal(usageChunks, 0, 'no usage chunk unless stream_options.include_usage');
+  });
+
+  test('streaming with stream_options.include_usage ends with a usage chunk', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'chat-model', stream: true, stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'count me' }],
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    const last = chunks.at(-1);
+    assert.deepEqual(last.choices, []);
+    assert.ok(last.usage, 'last chunk carries usage');
+    assert.equal(last.usage.prompt_tokens, 5);
+    assert.equal(last.usage.total_tokens, last.usage.prompt_tokens + last.usage.completion_tokens);
+    const text = chunks.flatMap((c) => c.choices).map((c) => c.delta?.content ?? '').join('');
+    assert.equal(text, 'echo: count me');
+  });
+});
+
+describe('legacy completions', () => {
+  test('non-streaming', async () => {
+    const res = await client.completions.create({ model: 'chat-model', prompt: 'say this' });
+    assert.equal(res.object, 'text_completion');
+    assert.equal(res.choices[0].text, 'echo: say this');
+    assert.equal(res.choices[0].finish_reason, 'stop');
+    assert.equal(res.usage.total_tokens, 8);
+  });
+
+  test('streaming', async () => {
+    const stream = await client.completions.create({ model: 'chat-model', prompt: 'say this too', stream: true });
+    let text = '';
+    let finish = null;
+    for await (const chunk of stream) {
+      assert.equal(chunk.object, 'text_completion');
+      text += chunk.choices[0]?.text ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    assert.equal(text, 'echo: say this too');
+    assert.equal(finish, 'stop');
+  });
+});
+
+test('GET /v1/models lists exactly the configured models', async () => {
+  const ids = [];
+  for await (const model of client.models.list()) {
+    assert.equal(model.object, 'model');
+    ids.push(model.id);
+  }
+  assert.deepEqual(ids.sort(), ['alias-model', 'chat-model', 'open-model']);
+});
+
+describe('request ids', () => {
+  test('a generated X-Request-Id is returned and passed upstream', async () => {
+    const { data, response } = await client.chat.completions
+      .create({ model: 'open-model', messages: [{ role: 'user', content: 'id please' }] })
+      .withResponse();
+    assert.equal(data.choices[0].message.content, 'echo: id please');
+    const id = response.headers.get('x-request-id');
+    assert.match(id, /^req-[0-9a-f]{32}$/);
+    const stats = await open.stats();
+    assert.equal(stats.last_headers['x-request-id'], id);
+  });
+
+  test('a plain client-provided id is kept', async () => {
+    const mine = 'client-trace_42.abc';
+    const { response } = await client.chat.completions
+      .create({ model: 'open-model', messages: [{ role: 'user', content: 'keep my id' }] },
+        { headers: { 'X-Request-Id': mine } })
+      .withResponse();
+    assert.equal(response.headers.get('x-request-id'), mine);
+    assert.equal((await open.stats()).last_headers['x-request-id'], mine);
+  });
+
+  test('an unsafe client-provided id is replaced', async () => {
+    const { response } = await client.chat.completions
+      .create({ model: 'open-model', messages: [{ role: 'user', content: 'bad id' }] },
+        { headers: { 'X-Request-Id': 'evil id\twith spaces"' } })
+      .withResponse();
+    assert.match(response.headers.get('x-request-id'), /^req-[0-9a-f]{32}$/);
+  });
+
+  test('error responses carry a request id too', async () => {
+    const { response } = await client.models.list().withResponse();
+    assert.match(response.headers.get('x-request-id'), /^req-[0-9a-f]{32}$/);
+    await assert.rejects(
+      client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }),
+      (err) => {
+        assert.match(err.headers.get('x-request-id'), /^req-[0-9a-f]{32}$/);
+        return true;
+      });
+  });
+});
+
+test('upstream_model: the upstream is sent its own model name', async () => {
+  const res = await client.chat.completions.create({
+    model: 'alias-model', messages: [{ role: 'user', content: 'rename me' }], temperature: 0.5,
+  });
+  assert.equal(res.choices[0].message.content, 'echo: rename me');
+  const stats = await open.stats();
+  assert.equal(stats.last_model, 'real-upstream-name');
+
+  await client.chat.completions.create({ model: 'open-model', messages: [{ role: 'user', content: 'same name' }] });
+  assert.equal((await open.stats()).last_model, 'open-model');
+});
+
+describe('credentials', () => {
+  test('the configured upstream key reaches the upstream, the client key does not', async () => {
+    const res = await client.chat.completions.create({
+      model: 'chat-model', messages: [{ role: 'user', content: 'whoami' }],
+    });
+    assert.equal(res.choices[0].message.content, `name=keyed authorization=Bearer ${UPSTREAM_KEY}`);
+    const stats = await keyed.stats();
+    assert.equal(stats.last_headers.authorization, `Bearer ${UPSTREAM_KEY}`);
+    assert.ok(!JSON.stringify(stats.last_headers).includes(CLIENT_KEY), 'client key reached the upstream');
+  });
+
+  test('with no upstream key configured, no Authorization header is sent at all', async () => {
+    const res = await client.chat.completions.create({
+      model: 'open-model', messages: [{ role: 'user', content: 'whoami' }],
+    });
+    assert.equal(res.choices[0].message.content, 'name=open authorization=');
+    const stats = await open.stats();
+    assert.equal(stats.last_headers.authorization, undefined);
+    assert.ok(!JSON.stringify(stats.last_headers).includes(CLIENT_KEY), 'client key reached the upstream');
+  });
+
+  test('other client headers (OpenAI-Organization, cookies) are not forwarded either', async () => {
+    await client.chat.completions.create(
+      { model: 'open-model', messages: [{ role: 'user', content: 'headers' }] },
+      { headers: { 'OpenAI-Organization': 'org-secret', Cookie: 'session=secret-cookie' } });
+    const headers = (await open.stats()).last_headers;
+    assert.equal(headers['openai-organization'], undefined);
+    assert.equal(headers.cookie, undefined);
+  });
+});
