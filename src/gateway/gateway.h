@@ -13,7 +13,7 @@
 #include "gateway/filter.h"
 #include "gateway/upstream/health_checker.h"
 #include "gateway/upstream/upstream_backend.h"
-#include "http/message.h"
+#include "http/response_writer.h"
 
 namespace bastion::gateway {
 

@@ -2,7 +2,9 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 #include <cstdlib>
 
 #include "common/json_locate.h"
@@ -25,6 +27,21 @@ simdjson::dom::parser& ThreadParser() {
     return p;
   }();
   return parser;
+}
+
+// Duplicate keys would let bastion and the upstream read different values from one body
+// (simdjson keeps the first, most Python servers the last): a model or content switch that
+// checks here would never see. Refused outright.
+std::optional<ApiError> CheckNoDuplicateKeys(element e, const std::string& where) {
+  simdjson::dom::object obj;
+  if (e.get_object().get(obj) != simdjson::SUCCESS) return std::nullopt;
+  std::vector<std::string_view> keys;
+  for (auto [key, value] : obj) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  auto dup = std::adjacent_find(keys.begin(), keys.end());
+  if (dup == keys.end()) return std::nullopt;
+  std::string param = where.empty() ? std::string(*dup) : where + "." + std::string(*dup);
+  return ApiError::BadRequest("duplicate_key", "'" + param + "' appears more than once", param);
 }
 
 ApiError Invalid(const std::string& param, const std::string& what) {
@@ -118,6 +135,7 @@ std::optional<ApiError> CheckSampling(element obj, InferenceRequest& out) {
 std::optional<ApiError> CheckMessage(element m, size_t i) {
   std::string at = "messages[" + std::to_string(i) + "]";
   if (!m.is_object()) return Invalid(at, "must be an object");
+  if (auto e = CheckNoDuplicateKeys(m, at)) return e;
   std::string_view role;
   if (m["role"].get_string().get(role) != simdjson::SUCCESS) {
     return Invalid(at + ".role", "is required and must be a string");
@@ -219,6 +237,7 @@ std::optional<ApiError> ParseInferenceRequest(InferenceKind kind, std::string_vi
   if (!root.is_object()) {
     return ApiError::BadRequest("invalid_json", "request body must be a JSON object");
   }
+  if (auto e = CheckNoDuplicateKeys(root, "")) return e;
   std::string_view model;
   element model_value;
   if (root["model"].get(model_value) != simdjson::SUCCESS) {

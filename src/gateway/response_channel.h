@@ -8,7 +8,7 @@
 
 #include "gateway/exchange.h"
 #include "gateway/filter.h"
-#include "http/message.h"
+#include "http/response_writer.h"
 
 namespace bastion::gateway {
 

@@ -13,7 +13,7 @@
 #include "common/host_port.h"
 #include "common/status.h"
 #include "http/awaitable.h"
-#include "http/message.h"
+#include "http/response_writer.h"
 
 namespace bastion::http {
 

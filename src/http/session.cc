@@ -1,5 +1,7 @@
 #include "http/session.h"
 
+#include "http/beast_request.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -9,12 +11,6 @@ namespace {
 constexpr size_t kReadChunk = 8192;
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr size_t kLingerBytes = 4 << 20;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 template <typename Stream>
 constexpr bool kIsTls = !std::is_same_v<Stream, beast::tcp_stream>;
@@ -99,8 +95,7 @@ template <typename Stream>
 Awaitable<bool> Session<Stream>::ReadRequest(Request& request) {
   const auto& o = state_.options;
   parser_.emplace();
-  parser_->header_limit(static_cast<uint32_t>(o.max_header_bytes));
-  parser_->body_limit(o.max_body_bytes);
+  ApplyLimits(*parser_, o.max_header_bytes, o.max_body_bytes);
   error_code ec;
   lowest().expires_after(o.header_timeout);
   co_await bhttp::async_read_header(stream_, buffer_, *parser_,
@@ -153,19 +148,13 @@ Awaitable<bool> Session<Stream>::ReadRequest(Request& request) {
     co_return false;
   }
   lowest().expires_never();
-  auto message = parser_->release();
-  request.method = std::string(message.method_string());
-  request.target = std::string(message.target());
-  for (const auto& field : message) {
-    request.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
-  }
-  request.body = std::move(message.body());
+  keep_alive_ = parser_->get().keep_alive() && !state_.draining.load();
+  request = ToRequest(parser_->release());
   error_code endpoint_ec;
   auto remote = lowest().socket().remote_endpoint(endpoint_ec);
   if (!endpoint_ec) request.remote_address = remote.address().to_string();
   request.tls = tls_;
   request.worker = worker_;
-  keep_alive_ = message.keep_alive() && !state_.draining.load();
   co_return true;
 }
 

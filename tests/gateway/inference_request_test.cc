@@ -102,6 +102,16 @@ TEST(InferenceRequestTest, MalformedJsonSaysWhere) {
   EXPECT_EQ(too_deep->code, "invalid_json");
 }
 
+TEST(InferenceRequestTest, DuplicateKeysAreRefused) {
+  auto e = Chat(R"({"model":"allowed","messages":[{"role":"user","content":"x"}],"model":"other"})");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->code, "duplicate_key");
+  EXPECT_EQ(e->param, "model");
+  auto m = Chat(R"({"model":"m","messages":[{"role":"user","content":"x","content":"y"}]})");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->param, "messages[0].content");
+}
+
 TEST(InferenceRequestTest, CompletionPrompts) {
   InferenceRequest r;
   for (const char* ok : {R"({"model":"m","prompt":"x"})", R"({"model":"m","prompt":["a","b"]})",

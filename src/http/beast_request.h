@@ -1,0 +1,21 @@
+#pragma once
+// Reading requests with Beast's parser under bastion's limits, shared by the server's
+// sessions and the HTTP fuzz target.
+
+#include <cstddef>
+
+#include "http/asio.h"
+#include "http/message.h"
+
+namespace bastion::http {
+
+using RequestParser = bhttp::request_parser<bhttp::string_body>;
+
+// Applies the header and body size limits. Beast then fails a read with
+// bhttp::error::header_limit (431) or bhttp::error::body_limit (413).
+void ApplyLimits(RequestParser& parser, size_t max_header_bytes, size_t max_body_bytes);
+
+// Converts a parsed message into a Request (header names lower-cased, body moved).
+Request ToRequest(bhttp::request<bhttp::string_body>&& message);
+
+}  // namespace bastion::http
