@@ -141,8 +141,9 @@ function spawnAndWait(cmd, args, { env, cwd, stream, pattern, timeoutMs, what })
 
 // Starts fixture/upstream.mjs on a free port. Returns
 //   { port, url (OpenAI base URL .../v1), name, proc, stats(), setHealth(ok), stop() }.
-export async function startUpstream(t, { name = 'upstream', apiKey, timeoutMs = 10000 } = {}) {
-  const args = [FIXTURE, '--port', '0', '--name', name];
+// `port` (default 0: any free port) lets a test restart an upstream where it was.
+export async function startUpstream(t, { name = 'upstream', apiKey, port: wanted = 0, timeoutMs = 10000 } = {}) {
+  const args = [FIXTURE, '--port', String(wanted), '--name', name];
   if (apiKey) args.push('--api-key', apiKey);
   const { proc, out, ready } = spawnAndWait(process.execPath, args, {
     stream: 'stdout', pattern: /^listening (\d+)$/m, timeoutMs, what: `fixture upstream '${name}'`,
