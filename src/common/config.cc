@@ -290,6 +290,10 @@ Status ValidateConfig(const Config& config) {
       if (!url.ok()) {
         return Status::InvalidArgument("model '" + model.name + "': " + url.status().message());
       }
+      if (url->scheme != "http") {
+        return Status::InvalidArgument("model '" + model.name + "': upstream " + upstream.url +
+                                       ": only http:// upstreams are supported in this release");
+      }
     }
   }
   if (!config.upstream.health_path.empty() && config.upstream.health_path.front() != '/') {

@@ -22,6 +22,12 @@ constexpr std::string_view kPost = "POST";
 
 }  // namespace
 
+std::string_view Gateway::AllowedMethod(std::string_view path) {
+  bool known = false;
+  const Route* get = Match("GET", path, known);
+  return get ? "GET" : "POST";
+}
+
 const Gateway::Route* Gateway::Match(std::string_view method, std::string_view path,
                                      bool& path_known) {
   static const Route kRoutes[] = {
@@ -92,6 +98,7 @@ http::Awaitable<void> Gateway::Handle(http::Request& request, http::ResponseWrit
   } else if (route) {
     co_await (this->*route->handler)(ex, out);
   } else if (path_known) {
+    ex.response_headers.emplace_back("Allow", std::string(AllowedMethod(request.Path())));
     ApiError e{405, "invalid_request_error", "method_not_allowed",
                request.method + " is not allowed on " + std::string(request.Path()), "", 0};
     co_await out.SendError(e);

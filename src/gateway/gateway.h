@@ -42,6 +42,8 @@ class Gateway {
   using RouteHandler = http::Awaitable<void> (Gateway::*)(Exchange&, ResponseChannel&);
 
   static const Route* Match(std::string_view method, std::string_view path, bool& path_known);
+  // For a 405: the one method the path answers (every route has exactly one).
+  static std::string_view AllowedMethod(std::string_view path);
   http::Awaitable<void> Healthz(Exchange& ex, ResponseChannel& out);
   http::Awaitable<void> Readyz(Exchange& ex, ResponseChannel& out);
   http::Awaitable<void> Metrics(Exchange& ex, ResponseChannel& out);

@@ -131,6 +131,21 @@ TEST(ConfigTest, UpstreamSpecsGroupByModel) {
   EXPECT_FALSE(ValidateConfig(c).ok());
 }
 
+TEST(ConfigTest, TheShippedExampleIsValid) {
+  auto c = LoadConfigFile(std::string(BASTION_SOURCE_DIR) + "/config/bastion.example.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(ValidateConfig(*c).ok());
+  EXPECT_EQ(c->models.size(), 1u);
+}
+
+TEST(ConfigTest, HttpsUpstreamsAreRefusedForNow) {
+  Config c;
+  ASSERT_TRUE(AddUpstreamSpec(c, "m=https://10.0.0.1/v1").ok());
+  Status st = ValidateConfig(c);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("only http://"), std::string::npos);
+}
+
 TEST(ConfigTest, DuplicateModelsAreRejected) {
   auto c = ParseConfig(
       "[[models]]\nname = \"a\"\n[[models.upstreams]]\nurl = \"http://127.0.0.1:1\"\n"
