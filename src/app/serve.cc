@@ -120,7 +120,7 @@ int Serve(const ServeFlags& flags) {
   server.OnDrain([&gateway] { gateway.BeginDrain(); });
   server.DrainOnSignals();
   server.Run();
-  gateway.ReleaseConnections();
+  gateway.Shutdown();
   spdlog::info("bastion stopped");
   return kExitOk;
 }

@@ -71,7 +71,8 @@ void Gateway::BeginDrain() {
   if (health_) health_->Stop();
 }
 
-void Gateway::ReleaseConnections() {
+void Gateway::Shutdown() {
+  health_.reset();
   for (auto& [name, model] : models_) {
     for (const auto& u : model.backend->upstreams().upstreams()) {
       for (auto& pool : u->pools) pool.clear();

@@ -28,8 +28,9 @@ class Gateway {
   void StartHealthChecks(http::Executor control);
   // Stops health checks and makes /readyz fail, so load balancers stop sending traffic.
   void BeginDrain();
-  // Closes pooled upstream connections. REQUIRES: no worker thread is running.
-  void ReleaseConnections();
+  // Closes pooled upstream connections and ends health checking, while the server's
+  // io_contexts still exist. REQUIRES: the server's threads have stopped.
+  void Shutdown();
 
   bool Ready() const;
 
