@@ -24,6 +24,7 @@ struct ServeFlags {
   std::vector<std::string> upstreams;
   bool insecure_no_auth = false;
   bool allow_public_plaintext = false;
+  bool check_only = false;
   int threads = -1;
   std::string log_level;
 };
@@ -89,6 +90,11 @@ int Serve(const ServeFlags& flags) {
   auto built = BuildConfig(flags);
   if (!built.ok()) return Fail(kExitUsage, built.status().message());
   auto config = std::make_shared<const Config>(std::move(*built));
+  if (flags.check_only) {
+    std::printf("bastion: configuration OK (%zu models, listen %s)\n", config->models.size(),
+                config->server.listen.c_str());
+    return kExitOk;
+  }
   InitLogging(config->log_level);
   if (Status st = PrepareDataDir(config->server.data_dir); !st.ok()) {
     return Fail(kExitFailure, st.message());
@@ -98,7 +104,9 @@ int Serve(const ServeFlags& flags) {
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   MetricsRegistry metrics;
   metrics.GetGauge("bastion_build_info", "bastion's version", {{"version", kVersion}}).Set(1);
-  gateway::Gateway gateway(config, metrics, static_cast<size_t>(threads));
+  auto created = gateway::Gateway::Create(config, metrics, static_cast<size_t>(threads));
+  if (!created.ok()) return Fail(kExitUsage, created.status().message());
+  gateway::Gateway& gateway = **created;
   http::HttpServer server(ServerOptionsFrom(*config, threads),
                           [&gateway](http::Request& req, http::ResponseWriter& w) {
                             return gateway.Handle(req, w);
@@ -145,6 +153,8 @@ Command RegisterServe(CLI::App& app) {
                 "Serve without authentication (required until access control lands)");
   cmd->add_flag("--allow-public-plaintext", flags->allow_public_plaintext,
                 "Allow a non-loopback address without TLS (a TLS proxy must sit in front)");
+  cmd->add_flag("--check", flags->check_only,
+                "Validate the configuration and flags, print the verdict, and exit (like nginx -t)");
   cmd->add_option("--threads", flags->threads, "Worker threads (default: one per core)");
   cmd->add_option("--log-level", flags->log_level, "trace|debug|info|warn|error|off (default info)");
   return [flags] { return Serve(*flags); };

@@ -143,6 +143,7 @@ Status ReadUpstream(const toml::table& t, std::string_view origin, const std::st
   TableReader r(t, prefix, origin);
   r.String("url", u.url);
   r.String("api_key_env", u.api_key_env);
+  r.String("ca_file", u.ca_file);
   if (Status st = r.Finish(); !st.ok()) return st;
   if (u.url.empty()) return Status::InvalidArgument(r.Where("url") + " is required");
   if (!u.api_key_env.empty()) {
@@ -290,9 +291,9 @@ Status ValidateConfig(const Config& config) {
       if (!url.ok()) {
         return Status::InvalidArgument("model '" + model.name + "': " + url.status().message());
       }
-      if (url->scheme != "http") {
+      if (!upstream.ca_file.empty() && url->scheme != "https") {
         return Status::InvalidArgument("model '" + model.name + "': upstream " + upstream.url +
-                                       ": only http:// upstreams are supported in this release");
+                                       ": ca_file is only for https:// upstreams");
       }
     }
   }

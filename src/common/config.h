@@ -56,6 +56,7 @@ struct UpstreamConfig {
   std::string url;          // OpenAI base URL, e.g. http://127.0.0.1:8000/v1
   std::string api_key;      // resolved credential, injected as a bearer token
   std::string api_key_env;  // environment variable the credential was read from
+  std::string ca_file;      // https only: CA bundle to verify the upstream; empty: system CAs
 };
 
 enum class ReasoningFormat {

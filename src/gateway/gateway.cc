@@ -47,15 +47,24 @@ const Gateway::Route* Gateway::Match(std::string_view method, std::string_view p
   return nullptr;
 }
 
-Gateway::Gateway(std::shared_ptr<const Config> config, MetricsRegistry& metrics, size_t workers)
+Gateway::Gateway(std::shared_ptr<const Config> config, MetricsRegistry& metrics)
     : config_(std::move(config)), metrics_(metrics) {
   chain_.Add(std::make_unique<RequestIdFilter>());
   chain_.Add(std::make_unique<MetricsFilter>(metrics_));
   chain_.Add(std::make_unique<AccessLogFilter>());
-  for (const ModelConfig& m : config_->models) {
-    Model model{m, std::make_unique<UpstreamBackend>(m, config_->upstream, workers, metrics_)};
-    models_.emplace(m.name, std::move(model));
+}
+
+Result<std::unique_ptr<Gateway>> Gateway::Create(std::shared_ptr<const Config> config,
+                                                 MetricsRegistry& metrics, size_t workers) {
+  std::unique_ptr<Gateway> gateway(new Gateway(std::move(config), metrics));
+  for (const ModelConfig& m : gateway->config_->models) {
+    auto upstreams = UpstreamSet::Create(m, gateway->config_->upstream, workers, metrics);
+    if (!upstreams.ok()) return upstreams.status();
+    Model model{m, std::make_unique<UpstreamBackend>(m, gateway->config_->upstream,
+                                                     std::move(*upstreams))};
+    gateway->models_.emplace(m.name, std::move(model));
   }
+  return gateway;
 }
 
 Gateway::~Gateway() = default;

@@ -19,7 +19,9 @@ namespace bastion::gateway {
 
 class Gateway {
  public:
-  Gateway(std::shared_ptr<const Config> config, MetricsRegistry& metrics, size_t workers);
+  // Fails when a model's upstreams cannot be set up (e.g. an unreadable CA file).
+  static Result<std::unique_ptr<Gateway>> Create(std::shared_ptr<const Config> config,
+                                                 MetricsRegistry& metrics, size_t workers);
   ~Gateway();
 
   http::Awaitable<void> Handle(http::Request& request, http::ResponseWriter& writer);
@@ -42,6 +44,7 @@ class Gateway {
   };
   using RouteHandler = http::Awaitable<void> (Gateway::*)(Exchange&, ResponseChannel&);
 
+  Gateway(std::shared_ptr<const Config> config, MetricsRegistry& metrics);
   static const Route* Match(std::string_view method, std::string_view path, bool& path_known);
   // For a 405: the one method the path answers (every route has exactly one).
   static std::string_view AllowedMethod(std::string_view path);

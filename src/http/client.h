@@ -30,16 +30,32 @@ struct ClientResponseHead {
   std::string retry_after;
 };
 
+// Trust settings for https upstreams: the system's CA store, or one CA bundle. Peers must
+// present a certificate valid for the host name (or IP) dialled; TLS 1.2 at least.
+// Immutable once created; shared by all threads.
+class TlsClientContext {
+ public:
+  // `ca_file` empty: the system's default CA paths.
+  static Result<std::shared_ptr<TlsClientContext>> Create(const std::string& ca_file);
+  ~TlsClientContext();
+
+ private:
+  friend class ClientConnection;
+  struct Impl;
+  explicit TlsClientContext(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 class ClientConnection {
  public:
   ~ClientConnection();
 
-  // Resolves `host` and connects within `timeout`. Unavailable on refusal,
-  // DeadlineExceeded on timeout.
-  static Awaitable<Result<std::unique_ptr<ClientConnection>>> Connect(Executor executor,
-                                                                      std::string host,
-                                                                      uint16_t port,
-                                                                      Millis timeout);
+  // Resolves `host`, connects and (with `tls`) completes the TLS handshake within `timeout`.
+  // Unavailable on refusal or a certificate that does not verify, DeadlineExceeded on timeout.
+  // `tls` must outlive the connection.
+  static Awaitable<Result<std::unique_ptr<ClientConnection>>> Connect(
+      Executor executor, std::string host, uint16_t port, Millis timeout,
+      const TlsClientContext* tls = nullptr);
 
   Awaitable<Status> Send(const ClientRequest& request, Millis timeout);
   // Waits for the response head. IoError if the peer closed before sending a byte of it.

@@ -138,12 +138,16 @@ TEST(ConfigTest, TheShippedExampleIsValid) {
   EXPECT_EQ(c->models.size(), 1u);
 }
 
-TEST(ConfigTest, HttpsUpstreamsAreRefusedForNow) {
+TEST(ConfigTest, CaFileIsOnlyForHttps) {
   Config c;
   ASSERT_TRUE(AddUpstreamSpec(c, "m=https://10.0.0.1/v1").ok());
+  c.models[0].upstreams[0].ca_file = "ca.pem";
+  EXPECT_TRUE(ValidateConfig(c).ok());
+  ASSERT_TRUE(AddUpstreamSpec(c, "n=http://10.0.0.1/v1").ok());
+  c.models[1].upstreams[0].ca_file = "ca.pem";
   Status st = ValidateConfig(c);
   EXPECT_FALSE(st.ok());
-  EXPECT_NE(st.message().find("only http://"), std::string::npos);
+  EXPECT_NE(st.message().find("ca_file is only for https"), std::string::npos);
 }
 
 TEST(ConfigTest, DuplicateModelsAreRejected) {

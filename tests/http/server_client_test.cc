@@ -1,6 +1,9 @@
 // The HTTP server and client together, over loopback: limits, keep-alive, streaming.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <thread>
 
 #include "http/asio.h"
@@ -177,6 +180,54 @@ TEST_F(ServerClientTest, ConnectionCapAnswers503) {
   first.read_some(net::buffer(buf));  // the first connection is established and served
   std::string reply = Raw("GET /x HTTP/1.1\r\nHost: h\r\n\r\n");
   EXPECT_EQ(reply.rfind("HTTP/1.1 503", 0), 0u) << reply;
+}
+
+// A self-signed certificate for IP 127.0.0.1 only, made with the openssl CLI.
+std::string MakeCertificate() {
+  std::string dir = ::testing::TempDir() + "bastion-tls-" + std::to_string(::getpid());
+  std::string cmd = "mkdir -p " + dir + " && openssl req -x509 -newkey ec -pkeyopt "
+                    "ec_paramgen_curve:prime256v1 -nodes -subj /CN=bastion-test -addext "
+                    "subjectAltName=IP:127.0.0.1 -days 1 -keyout " + dir + "/key.pem -out " +
+                    dir + "/cert.pem 2>/dev/null";
+  EXPECT_EQ(std::system(cmd.c_str()), 0);
+  return dir;
+}
+
+TEST_F(ServerClientTest, TlsRoundTripVerifiesThePeer) {
+  std::string dir = MakeCertificate();
+  ServerOptions o;
+  o.tls_cert_file = dir + "/cert.pem";
+  o.tls_key_file = dir + "/key.pem";
+  Start(o);
+  auto trusted = TlsClientContext::Create(dir + "/cert.pem");
+  ASSERT_TRUE(trusted.ok());
+  auto system = TlsClientContext::Create("");
+  ASSERT_TRUE(system.ok());
+  RunClient([&](Executor ex) -> Awaitable<void> {
+    uint16_t port = server_->port();
+    auto conn = co_await ClientConnection::Connect(ex, "127.0.0.1", port, Millis(2000),
+                                                   trusted->get());
+    EXPECT_TRUE(conn.ok()) << conn.status().ToString();
+    if (!conn.ok()) co_return;
+    ClientRequest req{"POST", "/x", "127.0.0.1", {}, "over-tls"};
+    EXPECT_TRUE((co_await (*conn)->Send(req, Millis(1000))).ok());
+    auto head = co_await (*conn)->ReadHead(Millis(1000));
+    EXPECT_TRUE(head.ok() && head->status == 200);
+    std::string body;
+    for (;;) {
+      auto piece = co_await (*conn)->ReadBody(Millis(1000));
+      if (!piece.ok() || piece->empty()) break;
+      body.append(*piece);
+    }
+    EXPECT_EQ(body, "body=over-tls");
+    // An unknown issuer, and a name the certificate does not cover, are both refused.
+    auto untrusted = co_await ClientConnection::Connect(ex, "127.0.0.1", port, Millis(2000),
+                                                        system->get());
+    EXPECT_FALSE(untrusted.ok());
+    auto wrong_name = co_await ClientConnection::Connect(ex, "localhost", port, Millis(2000),
+                                                         trusted->get());
+    EXPECT_FALSE(wrong_name.ok());
+  });
 }
 
 TEST_F(ServerClientTest, ConnectToClosedPortFailsCleanly) {

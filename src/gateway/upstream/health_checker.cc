@@ -37,8 +37,8 @@ void HealthChecker::Stop() {
 
 http::Awaitable<Status> HealthChecker::Check(http::Executor executor, const Upstream& upstream,
                                              const UpstreamPolicy& policy) {
-  auto conn = co_await http::ClientConnection::Connect(executor, upstream.url.host,
-                                                       upstream.url.port, policy.health_timeout);
+  auto conn = co_await http::ClientConnection::Connect(
+      executor, upstream.url.host, upstream.url.port, policy.health_timeout, upstream.tls.get());
   if (!conn.ok()) co_return conn.status();
   http::ClientRequest request;
   request.method = "GET";

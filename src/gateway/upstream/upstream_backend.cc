@@ -61,12 +61,12 @@ struct UpstreamBackend::Attempt {
 };
 
 UpstreamBackend::UpstreamBackend(const ModelConfig& model, const UpstreamPolicy& policy,
-                                 size_t workers, MetricsRegistry& metrics)
+                                 std::unique_ptr<UpstreamSet> upstreams)
     : model_(model.name),
       upstream_model_(model.upstream_model),
       split_reasoning_(EffectiveReasoning(model) == ReasoningFormat::kDeepSeekR1),
       policy_(policy),
-      set_(model, policy, workers, metrics) {}
+      set_(std::move(upstreams)) {}
 
 http::Awaitable<void> UpstreamBackend::Serve(Exchange& ex, ResponseChannel& out) {
   const InferenceRequest& inference = *ex.inference;
@@ -90,7 +90,7 @@ http::Awaitable<void> UpstreamBackend::Serve(Exchange& ex, ResponseChannel& out)
   std::vector<Upstream*> tried;
   std::optional<ApiError> last;
   for (int i = 0; i <= policy_.retries && !ex.client_gone; ++i) {
-    Upstream* u = set_.Pick(tried);
+    Upstream* u = set_->Pick(tried);
     if (u == nullptr) break;
     tried.push_back(u);
     ++ex.attempts;
@@ -117,15 +117,15 @@ http::Awaitable<void> UpstreamBackend::Serve(Exchange& ex, ResponseChannel& out)
 
 http::Awaitable<bool> UpstreamBackend::Open(Attempt& a) {
   size_t worker = a.ex.request.worker;
-  a.conn = set_.TakeIdle(a.upstream, worker);
+  a.conn = set_->TakeIdle(a.upstream, worker);
   for (;;) {
     bool pooled = a.conn != nullptr;
     if (!pooled) {
       auto fresh = co_await http::ClientConnection::Connect(
-          co_await http::net::this_coro::executor,
-          a.upstream.url.host, a.upstream.url.port, policy_.connect_timeout);
+          co_await http::net::this_coro::executor, a.upstream.url.host, a.upstream.url.port,
+          policy_.connect_timeout, a.upstream.tls.get());
       if (!fresh.ok()) {
-        set_.ReportFailure(a.upstream, fresh.status().message());
+        set_->ReportFailure(a.upstream, fresh.status().message());
         a.error = Unreachable(model_, fresh.status());
         co_return false;
       }
@@ -138,7 +138,7 @@ http::Awaitable<bool> UpstreamBackend::Open(Attempt& a) {
       a.conn.reset();
       continue;
     }
-    set_.ReportFailure(a.upstream, st.message());
+    set_->ReportFailure(a.upstream, st.message());
     a.error = Unreachable(model_, st);
     co_return false;
   }
@@ -160,7 +160,7 @@ http::Awaitable<bool> UpstreamBackend::Try(Attempt& a) {
       a.upstream.pools[a.ex.request.worker].clear();
       continue;
     }
-    set_.ReportFailure(a.upstream, h.status().message());
+    set_->ReportFailure(a.upstream, h.status().message());
     if (h.status().code() == StatusCode::kDeadlineExceeded) {
       a.conn->Cancel();
       co_await a.out.SendError(Timeout("upstream for model '" + model_ +
@@ -171,7 +171,7 @@ http::Awaitable<bool> UpstreamBackend::Try(Attempt& a) {
     co_return false;
   }
   if (head->status >= 500) {
-    set_.ReportFailure(a.upstream, "answered " + std::to_string(head->status));
+    set_->ReportFailure(a.upstream, "answered " + std::to_string(head->status));
     int status = head->status == 503 ? 503 : 502;
     a.error = ApiError::Upstream(status, "upstream_error",
                                  "upstream for model '" + model_ + "' answered HTTP " +
@@ -180,11 +180,11 @@ http::Awaitable<bool> UpstreamBackend::Try(Attempt& a) {
     a.conn->Cancel();
     co_return false;
   }
-  set_.ReportSuccess(a.upstream);
+  set_->ReportSuccess(a.upstream);
   bool stream = a.ex.inference->stream && head->status == 200 &&
                 head->content_type.find("text/event-stream") != std::string::npos;
   bool done = stream ? co_await RelayStream(a) : co_await RelayWhole(a, head->status);
-  if (done && a.conn) set_.ReturnIdle(a.upstream, a.ex.request.worker, std::move(a.conn));
+  if (done && a.conn) set_->ReturnIdle(a.upstream, a.ex.request.worker, std::move(a.conn));
   co_return done;
 }
 
@@ -195,7 +195,7 @@ http::Awaitable<bool> UpstreamBackend::RelayWhole(Attempt& a, int status) {
     auto piece = co_await a.conn->ReadBody(policy_.idle_timeout);
     if (a.ex.client_gone) co_return true;
     if (!piece.ok()) {
-      set_.ReportFailure(a.upstream, piece.status().message());
+      set_->ReportFailure(a.upstream, piece.status().message());
       a.error = Unreachable(model_, piece.status());
       co_return false;  // nothing reached the client yet: another upstream may answer
     }
@@ -233,7 +233,7 @@ http::Awaitable<bool> UpstreamBackend::RelayWhole(Attempt& a, int status) {
 }
 
 http::Awaitable<void> UpstreamBackend::FailStream(Attempt& a, const Status& why) {
-  set_.ReportFailure(a.upstream, why.message());
+  set_->ReportFailure(a.upstream, why.message());
   a.conn->Cancel();
   ApiError error = why.code() == StatusCode::kDeadlineExceeded
                        ? Timeout("upstream went silent for longer than upstream.idle_timeout")
@@ -256,7 +256,7 @@ http::Awaitable<bool> UpstreamBackend::RelayStream(Attempt& a) {
       Status why = piece.ok() ? Status::ResourceExhausted("event larger than 4 MiB")
                               : piece.status();
       if (!a.out.streaming()) {  // nothing sent yet: another upstream may answer
-        set_.ReportFailure(a.upstream, why.message());
+        set_->ReportFailure(a.upstream, why.message());
         a.error = Unreachable(model_, why);
         co_return false;
       }

@@ -16,12 +16,12 @@ namespace bastion::gateway {
 
 class UpstreamBackend : public Backend {
  public:
-  UpstreamBackend(const ModelConfig& model, const UpstreamPolicy& policy, size_t workers,
-                  MetricsRegistry& metrics);
+  UpstreamBackend(const ModelConfig& model, const UpstreamPolicy& policy,
+                  std::unique_ptr<UpstreamSet> upstreams);
 
   http::Awaitable<void> Serve(Exchange& ex, ResponseChannel& out) override;
-  bool Ready() const override { return set_.AnyHealthy(); }
-  UpstreamSet& upstreams() { return set_; }
+  bool Ready() const override { return set_->AnyHealthy(); }
+  UpstreamSet& upstreams() { return *set_; }
 
  private:
   struct Attempt;
@@ -36,7 +36,7 @@ class UpstreamBackend : public Backend {
   std::string upstream_model_;
   bool split_reasoning_;
   UpstreamPolicy policy_;
-  UpstreamSet set_;
+  std::unique_ptr<UpstreamSet> set_;
 };
 
 }  // namespace bastion::gateway

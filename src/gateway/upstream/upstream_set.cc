@@ -6,9 +6,10 @@
 
 namespace bastion::gateway {
 
-UpstreamSet::UpstreamSet(const ModelConfig& model, const UpstreamPolicy& policy, size_t workers,
-                         MetricsRegistry& metrics)
-    : model_(model.name), policy_(policy) {
+Result<std::unique_ptr<UpstreamSet>> UpstreamSet::Create(const ModelConfig& model,
+                                                         const UpstreamPolicy& policy,
+                                                         size_t workers, MetricsRegistry& metrics) {
+  std::unique_ptr<UpstreamSet> set(new UpstreamSet(model.name, policy));
   for (const auto& config : model.upstreams) {
     auto u = std::make_unique<Upstream>();
     u->url = ParseUrl(config.url).value();  // validated with the config
@@ -16,14 +17,23 @@ UpstreamSet::UpstreamSet(const ModelConfig& model, const UpstreamPolicy& policy,
     u->api_key = config.api_key;
     u->label = u->url.ToString();
     u->pools.resize(workers);
-    Labels labels = {{"model", model_}, {"upstream", u->label}};
+    if (u->url.scheme == "https") {
+      auto tls = http::TlsClientContext::Create(config.ca_file);
+      if (!tls.ok()) {
+        return Status::InvalidArgument("model '" + model.name + "', upstream " + u->label + ": " +
+                                       tls.status().message());
+      }
+      u->tls = std::move(*tls);
+    }
+    Labels labels = {{"model", model.name}, {"upstream", u->label}};
     u->healthy_gauge = &metrics.GetGauge("bastion_upstream_healthy",
                                          "1 if the upstream is in rotation, 0 if taken out", labels);
     u->outstanding_gauge = &metrics.GetGauge("bastion_upstream_outstanding_requests",
                                              "Requests in flight to the upstream", labels);
     u->healthy_gauge->Set(1);
-    upstreams_.push_back(std::move(u));
+    set->upstreams_.push_back(std::move(u));
   }
+  return set;
 }
 
 Upstream* UpstreamSet::Pick(const std::vector<Upstream*>& tried) {

@@ -22,6 +22,7 @@ struct Upstream {
   std::string base_path;  // url.path, "/v1" when the URL had none
   std::string api_key;    // injected as a bearer token; never logged or returned
   std::string label;      // url without credentials, for logs and metrics
+  std::shared_ptr<http::TlsClientContext> tls;  // set for https upstreams
 
   std::atomic<int> outstanding{0};
   std::atomic<bool> healthy{true};
@@ -37,8 +38,10 @@ struct Upstream {
 
 class UpstreamSet {
  public:
-  UpstreamSet(const ModelConfig& model, const UpstreamPolicy& policy, size_t workers,
-              MetricsRegistry& metrics);
+  // Fails when an https upstream's CA file cannot be loaded.
+  static Result<std::unique_ptr<UpstreamSet>> Create(const ModelConfig& model,
+                                                     const UpstreamPolicy& policy, size_t workers,
+                                                     MetricsRegistry& metrics);
 
   // The healthy upstream with the fewest outstanding requests that is not in `tried`;
   // ties go round-robin. nullptr when there is none.
@@ -56,6 +59,8 @@ class UpstreamSet {
   void ReturnIdle(Upstream& u, size_t worker, std::unique_ptr<http::ClientConnection> c);
 
  private:
+  UpstreamSet(std::string model, const UpstreamPolicy& policy) : model_(std::move(model)), policy_(policy) {}
+
   std::string model_;
   UpstreamPolicy policy_;
   std::vector<std::unique_ptr<Upstream>> upstreams_;
