@@ -11,9 +11,23 @@ std::string Url::Authority() const {
 
 std::string Url::ToString() const { return scheme + "://" + Authority() + path; }
 
+namespace {
+
+// The URL with any user-info replaced, so error messages never repeat a credential.
+std::string Redacted(std::string_view text) {
+  size_t start = text.find("://");
+  start = start == std::string_view::npos ? 0 : start + 3;
+  size_t end = text.find_first_of("/?#", start);
+  size_t at = text.substr(0, end).rfind('@');
+  if (at == std::string_view::npos || at < start) return std::string(text);
+  return std::string(text.substr(0, start)) + "***" + std::string(text.substr(at));
+}
+
+}  // namespace
+
 Result<Url> ParseUrl(std::string_view text) {
   auto bad = [&](const std::string& why) {
-    return Status::InvalidArgument("bad URL '" + std::string(text) + "': " + why);
+    return Status::InvalidArgument("bad URL '" + Redacted(text) + "': " + why);
   };
   Url url;
   size_t sep = text.find("://");

@@ -43,6 +43,16 @@ TEST(HostPortTest, LoopbackDetection) {
   }
 }
 
+TEST(UrlTest, ErrorsNeverRepeatCredentials) {
+  for (const char* url : {"http://admin:hunter2@10.0.0.1:8000/v1", "ftp://admin:hunter2@h/",
+                          "http://admin:hunter2@h:99999/"}) {
+    auto u = ParseUrl(url);
+    ASSERT_FALSE(u.ok());
+    EXPECT_EQ(u.status().message().find("hunter2"), std::string::npos) << u.status().message();
+    EXPECT_NE(u.status().message().find("***@"), std::string::npos) << u.status().message();
+  }
+}
+
 TEST(UrlTest, ParsesBaseUrls) {
   auto u = ParseUrl("http://127.0.0.1:8000/v1/");
   ASSERT_TRUE(u.ok());
