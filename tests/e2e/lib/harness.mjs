@@ -35,6 +35,11 @@ after(async () => {
   tempDirs.clear();
 });
 
+// If this test process is itself stopped (a runner timeout, Ctrl-C), take the children along.
+for (const [sig, n] of [['SIGTERM', 15], ['SIGINT', 2], ['SIGHUP', 1]]) {
+  process.once(sig, () => process.exit(128 + n));
+}
+
 process.on('exit', () => {
   for (const p of liveProcesses) {
     try { p.kill('SIGKILL'); } catch { /* already gone */ }
