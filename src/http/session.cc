@@ -175,6 +175,7 @@ Awaitable<bool> Session<Stream>::Send(Response r) {
   res.set(bhttp::field::content_type, r.content_type);
   for (auto& [name, value] : r.headers) res.set(name, value);
   res.body() = std::move(r.body);
+  keep_alive_ = keep_alive_ && !state_.draining.load();  // tell the client when we will close
   res.keep_alive(keep_alive_);
   res.prepare_payload();
   started_ = finished_ = true;
@@ -193,6 +194,7 @@ Awaitable<bool> Session<Stream>::BeginStream(int status, std::string_view conten
   for (const auto& [name, value] : headers) res.set(name, value);
   if (version_ >= 11) {
     res.chunked(true);
+    keep_alive_ = keep_alive_ && !state_.draining.load();
     res.keep_alive(keep_alive_);
   } else {
     keep_alive_ = false;  // HTTP/1.0: the end of the stream is the end of the connection
