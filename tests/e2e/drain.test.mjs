@@ -6,7 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { test } from 'node:test';
 import {
-  chatBody, postJson, rawConnect, request, sleep, sseData, startBastion, startUpstream, waitExit, waitFor,
+  chatBody, postJson, rawConnect, request, settlesWithin, sleep, sseData, startBastion, startUpstream, waitExit, waitFor,
 } from './lib/harness.mjs';
 
 function connectOutcome(port) {
@@ -76,7 +76,7 @@ test('SIGTERM with only idle keep-alive connections: exit at once', async (t) =>
   const exit = await waitExit(bastion.proc, 5000);
   assert.deepEqual(exit, { code: 0, signal: null });
   assert.ok(Date.now() - signalled < 1500, `exit took ${Date.now() - signalled}ms (keepalive_timeout is 60s)`);
-  await Promise.race([conn.closed, sleep(1000)]);
+  await settlesWithin(conn.closed, 1000);
   assert.ok(conn.state.closed, 'the idle connection was closed');
 });
 

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  chatBody, parseHttpHead, postJson, rawConnect, rawExchange, request, sleep, startBastion, startUpstream, waitFor,
+  chatBody, parseHttpHead, postJson, rawConnect, rawExchange, request, settlesWithin, sleep, startBastion,
+  startUpstream, waitFor,
 } from './lib/harness.mjs';
 
 let upstream;
@@ -74,7 +75,7 @@ describe('timeouts on the client side', () => {
     await conn.waitFor(/\{"status":"ok"\}[\s\S]*\{"status":"ok"\}/);
     const second = Date.now();
     // ...then closed once idle for keepalive_timeout.
-    await Promise.race([conn.closed, sleep(4000)]);
+    await settlesWithin(conn.closed, 4000);
     assert.ok(conn.state.closed, 'idle keep-alive connection closed');
     const idle = Date.now() - second;
     assert.ok(idle >= 800 && idle < 2200, `closed after ${idle}ms idle`);
@@ -94,7 +95,7 @@ describe('timeouts on the client side', () => {
     const ms = Date.now() - started;
     assert.ok(ms < 6000, `cancelled after ${ms}ms`);
     conn.socket.resume();
-    await Promise.race([conn.closed, sleep(3000)]);
+    await settlesWithin(conn.closed, 3000);
     assert.ok(conn.state.closed, 'bastion closed the stalled connection');
     assert.ok(!conn.state.data.includes('data: [DONE]'), 'the stream did not complete');
     assert.match(bastion.stderr(), /client_gone=true/);

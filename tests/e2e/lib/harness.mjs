@@ -23,6 +23,18 @@ export const CLIENT_KEY = 'client-key-should-not-leak';
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// Waits for `promise` at most `ms` milliseconds (without leaving a timer behind that would keep
+// the test process alive). Resolves to true if it settled in time.
+export async function settlesWithin(promise, ms) {
+  let timer;
+  const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cleanup bookkeeping
 
@@ -79,6 +91,7 @@ export async function stopProcess(proc, { signal = 'SIGTERM', timeoutMs = 5000 }
   }, timeoutMs);
   const [code, sig] = await exited;
   clearTimeout(timer);
+  if (process.env.E2E_DEBUG_STOP) console.error(`stopProcess ${proc.spawnargs.slice(0, 3).join(' ')} code=${code} sig=${sig} killed=${killed}`);
   liveProcesses.delete(proc);
   return { code, signal: sig, killed };
 }
