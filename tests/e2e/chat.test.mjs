@@ -3,7 +3,9 @@
 // which credentials travel where.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { CLIENT_KEY, startBastion, startUpstream } from './lib/harness.mjs';
+import {
+  CLIENT_KEY, chatBody, parseHttpHead, rawExchange, sseData, startBastion, startUpstream,
+} from './lib/harness.mjs';
 
 const UPSTREAM_KEY = 'upstream-secret-key-chat-7f3a';
 
@@ -200,4 +202,54 @@ describe('credentials', () => {
     assert.equal(headers['openai-organization'], undefined);
     assert.equal(headers.cookie, undefined);
   });
+});
+
+describe('what reaches the upstream', () => {
+  const extras = {
+    temperature: 0.25, top_p: 0.5, max_tokens: 77, seed: 42, stop: ['END'], user: 'u-1',
+    response_format: { type: 'json_object' }, top_k: 20, repetition_penalty: 1.1,
+    tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } }],
+    logit_bias: { 50256: -100 }, metadata: { nested: { deep: [1, 2.5, null, true, 'x'] } },
+  };
+
+  test('every request field is forwarded unchanged (vendor extras included)', async () => {
+    const body = { ...chatBody('open-model', 'forward me'), ...extras };
+    await client.chat.completions.create(body);
+    assert.deepEqual((await open.stats()).last_body, body);
+  });
+
+  test('with upstream_model, only "model" changes', async () => {
+    const body = { ...chatBody('alias-model', 'forward me too'), ...extras };
+    await client.chat.completions.create(body);
+    assert.deepEqual((await open.stats()).last_body, { ...body, model: 'real-upstream-name' });
+  });
+
+  test('unicode, escapes and control characters survive both ways', async () => {
+    const weird = 'héllo "quoted" \\ back\nnewline \u2028 \u0001 😀 \t tab </script> 中文';
+    for (const model of ['open-model', 'alias-model']) {
+      const res = await client.chat.completions.create(chatBody(model, weird));
+      assert.equal(res.choices[0].message.content, `echo: ${weird}`);
+      assert.equal((await open.stats()).last_body.messages[0].content, weird);
+    }
+    let streamed = '';
+    for await (const c of await client.chat.completions.create(chatBody('alias-model', weird, { stream: true }))) {
+      streamed += c.choices[0]?.delta?.content ?? '';
+    }
+    assert.equal(streamed, `echo: ${weird}`);
+  });
+});
+
+test('HTTP/1.0 streaming: events, then the end of the connection', async () => {
+  const body = JSON.stringify(chatBody('open-model', 'old client', { stream: true }));
+  const res = await rawExchange(bastion.port,
+    `POST /v1/chat/completions HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    { timeoutMs: 5000 });
+  const head = parseHttpHead(res.data);
+  assert.equal(head.status, 200);
+  assert.equal(head.headers['transfer-encoding'], undefined, 'no chunked encoding for HTTP/1.0');
+  assert.ok(res.closed);
+  const events = sseData(head.body);
+  assert.equal(events.at(-1), '[DONE]');
+  const text = events.slice(0, -1).map((e) => JSON.parse(e).choices[0]?.delta?.content ?? '').join('');
+  assert.equal(text, 'echo: old client');
 });

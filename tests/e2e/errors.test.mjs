@@ -144,6 +144,23 @@ describe('invalid fields', () => {
   });
 });
 
+describe('upstream verdicts on the request', () => {
+  test('an upstream 4xx is relayed as is, for streaming requests too', async () => {
+    for (const stream of [false, true]) {
+      const res = await postJson(bastion.port, '/v1/chat/completions', chatBody('m', 'fail:422', { stream }));
+      assert.equal(res.status, 422, `stream=${stream}`);
+      assert.match(res.headers['content-type'], /^application\/json/);
+      assert.deepEqual(res.json, { error: { message: 'fixture failure 422', type: 'fixture', code: 'fixture' } });
+      await assert.rejects(client.chat.completions.create(chatBody('m', 'fail:400', { stream })), (err) => {
+        assert.ok(err instanceof OpenAI.BadRequestError, `stream=${stream}: ${err.constructor.name}`);
+        assert.equal(err.message, '400 fixture failure 400');
+        return true;
+      });
+    }
+    await assertStillServing();
+  });
+});
+
 describe('not found and method not allowed', () => {
   test('unknown model: NotFoundError 404 model_not_found', async () => {
     const before = (await upstream.stats()).requests;
@@ -180,12 +197,22 @@ describe('not found and method not allowed', () => {
     await assertStillServing();
   });
 
-  test('405 responses carry an Allow header (RFC 9110 §15.5.6)', {
-    todo: 'bastion answers 405 without the Allow header that RFC 9110 requires',
-  }, async () => {
+  test('405 responses carry an Allow header (RFC 9110 §15.5.6)', async () => {
     const res = await request({ port: bastion.port, method: 'GET', path: '/v1/chat/completions' });
     assert.equal(res.status, 405);
     assert.match(res.headers.allow ?? '', /POST/);
+  });
+
+  test('a response to HEAD carries no body (RFC 9110 §9.3.2)', {
+    todo: 'bastion answers HEAD with a 405 that has a body; a keep-alive client then reads the body '
+      + 'bytes as the next response (Node: HPE_INVALID_CONSTANT)',
+  }, async () => {
+    const res = await rawExchange(bastion.port,
+      'HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      { timeoutMs: 3000 });
+    const first = parseHttpHead(res.data);
+    assert.ok(first, res.data);
+    assert.match(first.body, /^HTTP\/1\.1 200 OK\r\n/, 'the next bytes after the HEAD response head must be the next response');
   });
 });
 
@@ -228,6 +255,23 @@ describe('size limits', () => {
       assert.equal(err.status, 413);
       return true;
     });
+    await assertStillServing();
+  });
+
+  test('Expect: 100-continue: "100 Continue" for a body within the limit, 413 at once for one over it', async () => {
+    const body = JSON.stringify(chatBody('m', 'expect me'));
+    const ok = await rawExchange(bastion.port, [
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nConnection: close\r\n`
+        + `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`, body], { gapMs: 200, timeoutMs: 4000 });
+    assert.match(ok.data, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+    assert.match(ok.data, /echo: expect me/);
+
+    const big = await rawExchange(bastion.port,
+      'POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Type: application/json\r\n'
+        + 'Content-Length: 3000000\r\n\r\n', { timeoutMs: 4000 });
+    assert.match(big.data, /^HTTP\/1\.1 413 /, 'no 100 Continue before the 413');
+    assert.ok(big.closed);
+    assert.ok(big.elapsedMs < 3000, `answered after ${big.elapsedMs}ms, without waiting for the body`);
     await assertStillServing();
   });
 

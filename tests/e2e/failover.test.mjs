@@ -261,3 +261,17 @@ test('requests in flight on an upstream that dies before answering are retried e
   assert.deepEqual(results, Array(6).fill('echo: slow:600'));
   assert.equal((await b.stats()).completed, 6, 'b finished all of them');
 });
+
+test('an upstream answer over upstream.max_response_bytes: 502, not relayed', async (t) => {
+  const up = await startUpstream(t, { name: 'verbose' });
+  const bastion = await startBastion(t, {
+    config: { upstream: { max_response_bytes: 2048 }, models: [{ name: 'm', upstreams: [up.url] }] },
+  });
+  const small = await postJson(bastion.port, '/v1/chat/completions', chatBody('m', 'y'.repeat(1000)));
+  assert.equal(small.status, 200);
+  const big = await postJson(bastion.port, '/v1/chat/completions', chatBody('m', 'y'.repeat(4000)));
+  assert.equal(big.status, 502);
+  assert.equal(big.json.error.code, 'upstream_response_too_large');
+  assert.ok(!big.body.includes('yyyy'));
+  assert.equal((await request({ port: bastion.port, path: '/healthz' })).status, 200);
+});
