@@ -253,3 +253,34 @@ test('HTTP/1.0 streaming: events, then the end of the connection', async () => {
   const text = events.slice(0, -1).map((e) => JSON.parse(e).choices[0]?.delta?.content ?? '').join('');
   assert.equal(text, 'echo: old client');
 });
+
+test('request ids: 64 safe characters are kept, 65 are replaced', async () => {
+  const ok = 'a'.repeat(64);
+  let r = await client.chat.completions.create(chatBody('open-model', 'long id'), { headers: { 'X-Request-Id': ok } }).withResponse();
+  assert.equal(r.response.headers.get('x-request-id'), ok);
+  r = await client.chat.completions.create(chatBody('open-model', 'too long id'), { headers: { 'X-Request-Id': `${ok}b` } }).withResponse();
+  assert.match(r.response.headers.get('x-request-id'), /^req-[0-9a-f]{32}$/);
+});
+
+test('many concurrent streams each get their own answer', async () => {
+  const results = await Promise.all(Array.from({ length: 40 }, async (_, i) => {
+    const model = i % 2 ? 'open-model' : 'chat-model';
+    let text = '';
+    for await (const c of await client.chat.completions.create(chatBody(model, `stream number ${i} here`, { stream: true }))) {
+      text += c.choices[0]?.delta?.content ?? '';
+    }
+    return text;
+  }));
+  results.forEach((text, i) => assert.equal(text, `echo: stream number ${i} here`));
+});
+
+test('a large answer (about 900 KB) is relayed intact, whole and streamed', async () => {
+  const prompt = 'word '.repeat(180000).trim();
+  const res = await client.chat.completions.create(chatBody('open-model', prompt));
+  assert.equal(res.choices[0].message.content, `echo: ${prompt}`);
+  let streamed = '';
+  for await (const c of await client.chat.completions.create(chatBody('open-model', prompt.slice(0, 500), { stream: true }))) {
+    streamed += c.choices[0]?.delta?.content ?? '';
+  }
+  assert.equal(streamed, `echo: ${prompt.slice(0, 500)}`);
+});

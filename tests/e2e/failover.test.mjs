@@ -275,3 +275,16 @@ test('an upstream answer over upstream.max_response_bytes: 502, not relayed', as
   assert.ok(!big.body.includes('yyyy'));
   assert.equal((await request({ port: bastion.port, path: '/healthz' })).status, 200);
 });
+
+test('upstream.health_path is what the health check asks for', async (t) => {
+  const up = await startUpstream(t, { name: 'pathy' });
+  const bastion = await startBastion(t, {
+    config: {
+      upstream: { health_interval: '100ms', health_path: '/no-such-health-endpoint' },
+      models: [{ name: 'm', upstreams: [up.url] }],
+    },
+  });
+  await waitFor(async () => (await readyz(bastion)).http === 503, { timeoutMs: 3000, what: 'the 404ing health check to take the upstream out' });
+  assert.equal((await up.stats()).health_checks, 0, 'GET /v1/models was never the health check');
+  assert.match(bastion.stderr(), /taken out of rotation: model=m .*health check/);
+});

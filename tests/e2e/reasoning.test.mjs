@@ -118,3 +118,18 @@ describe('R1 detection and the reasoning setting', () => {
     assert.equal(res.choices[0].message.reasoning_content, undefined);
   });
 });
+
+describe('an upstream that already splits reasoning (vLLM reasoning parser)', () => {
+  test('non-streaming: relayed as is', async () => {
+    const res = await ask('deepseek-r1', 'think-split');
+    assert.equal(res.choices[0].message.reasoning_content, 'The user wants an answer.');
+    assert.equal(res.choices[0].message.content, ANSWER);
+  });
+
+  test('streaming: relayed as is', async () => {
+    const out = await collect(await ask('deepseek-r1', 'think-split', { stream: true }));
+    assert.equal(out.reasoning, 'The user wants an answer.');
+    assert.equal(out.content, ANSWER);
+    assert.deepEqual(out.finishes, ['stop']);
+  });
+});
