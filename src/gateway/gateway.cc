@@ -42,7 +42,7 @@ const Gateway::Route* Gateway::Match(std::string_view method, std::string_view p
   for (const Route& r : kRoutes) {
     if (r.path != path) continue;
     path_known = true;
-    if (r.method == method) return &r;
+    if (r.method == method || (method == "HEAD" && r.method == kGet)) return &r;
   }
   return nullptr;
 }

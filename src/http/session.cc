@@ -149,6 +149,7 @@ Awaitable<bool> Session<Stream>::ReadRequest(Request& request) {
   }
   lowest().expires_never();
   keep_alive_ = parser_->get().keep_alive() && !state_.draining.load();
+  head_request_ = parser_->get().method() == bhttp::verb::head;
   request = ToRequest(parser_->release());
   error_code endpoint_ec;
   auto remote = lowest().socket().remote_endpoint(endpoint_ec);
@@ -181,7 +182,13 @@ Awaitable<bool> Session<Stream>::Send(Response r) {
   started_ = finished_ = true;
   error_code ec;
   lowest().expires_after(state_.options.write_timeout);
-  co_await bhttp::async_write(stream_, res, net::redirect_error(net::use_awaitable, ec));
+  if (head_request_) {  // the head says what GET would send; the body stays here
+    bhttp::response_serializer<bhttp::string_body> serializer(res);
+    co_await bhttp::async_write_header(stream_, serializer,
+                                       net::redirect_error(net::use_awaitable, ec));
+  } else {
+    co_await bhttp::async_write(stream_, res, net::redirect_error(net::use_awaitable, ec));
+  }
   if (ec) client_gone_ = true;
   co_return !ec;
 }

@@ -50,6 +50,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>>, public Idl
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;  // one per request
   unsigned version_ = 11;
   bool keep_alive_ = true;
+  bool head_request_ = false;
   bool started_ = false;
   bool finished_ = false;
   bool client_gone_ = false;
