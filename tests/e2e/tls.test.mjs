@@ -9,7 +9,7 @@ import { before, describe, test } from 'node:test';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
 import {
-  E2E_DIR, chatBody, makeTempDir, rawExchange, request, runBastion, startBastion,
+  E2E_DIR, buildConfig, chatBody, makeTempDir, postJson, rawExchange, request, runBastion, startBastion,
   startUpstream,
 } from './lib/harness.mjs';
 
@@ -222,5 +222,82 @@ describe('TLS configuration errors', () => {
     assert.notEqual(res.code, 0);
     assert.ok(!res.timedOut);
     assert.match(res.stderr, /does not match|key/i);
+  });
+});
+
+describe('https upstreams', () => {
+  const KEY = 'tls-upstream-key-3b9e';
+  let otherCa;       // an unrelated self-signed certificate
+  let wrongName;     // { cert, key } valid for other.example only
+  let goodUpstream;  // https fixture with the 127.0.0.1 certificate
+  let misnamed;      // https fixture with the other.example certificate
+
+  before(async () => {
+    const dir = makeTempDir(null, 'bastion-e2e-tls-up-');
+    const gen = (name, san) => run('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-subj', `/CN=${name}`, '-addext', `subjectAltName=${san}`, '-days', '1',
+      '-keyout', path.join(dir, `${name}.key`), '-out', path.join(dir, `${name}.pem`),
+    ]);
+    await Promise.all([gen('other-ca', 'DNS:other-ca.example'), gen('other.example', 'DNS:other.example')]);
+    otherCa = path.join(dir, 'other-ca.pem');
+    wrongName = { cert: path.join(dir, 'other.example.pem'), key: path.join(dir, 'other.example.key') };
+    [goodUpstream, misnamed] = await Promise.all([
+      startUpstream(null, { name: 'https-good', apiKey: KEY, tls: { cert: certFile, key: keyFile } }),
+      startUpstream(null, { name: 'https-misnamed', apiKey: KEY, tls: wrongName }),
+    ]);
+  });
+
+  const config = (url, caFile, upstreamPolicy = {}) => ({
+    upstream: { health_interval: '200ms', ...upstreamPolicy },
+    models: [{ name: 'm', upstreams: [{ url, api_key_env: 'TLS_E2E_UPSTREAM_KEY', ...(caFile ? { ca_file: caFile } : {}) }] }],
+  });
+  const env = { TLS_E2E_UPSTREAM_KEY: KEY };
+
+  test('with ca_file: requests, streams and health checks go over verified TLS', async (t) => {
+    const bastion = await startBastion(t, { env, config: config(goodUpstream.url, certFile) });
+    const client = bastion.client();
+    const res = await client.chat.completions.create(chatBody('m', 'whoami'));
+    assert.equal(res.choices[0].message.content, `name=https-good authorization=Bearer ${KEY}`);
+    let text = '';
+    for await (const c of await client.chat.completions.create(chatBody('m', 'tls stream', { stream: true }))) {
+      text += c.choices[0]?.delta?.content ?? '';
+    }
+    assert.equal(text, 'echo: tls stream');
+    const before = (await goodUpstream.stats()).health_checks;
+    await new Promise((r) => setTimeout(r, 600));
+    assert.ok((await goodUpstream.stats()).health_checks > before, 'health checks reach the upstream');
+    const ready = await request({ port: bastion.port, path: '/readyz' });
+    assert.equal(ready.status, 200);
+  });
+
+  async function assertRefused(t, url, caFile, upstream, what) {
+    const bastion = await startBastion(t, { env, config: config(url, caFile, { unhealthy_threshold: 100 }) });
+    const before = (await upstream.stats()).requests;
+    const res = await postJson(bastion.port, '/v1/chat/completions', chatBody('m', 'whoami'));
+    assert.equal(res.status, 502, `${what}: ${res.body}`);
+    assert.equal(res.json.error.code, 'upstream_unavailable');
+    assert.equal((await upstream.stats()).requests, before, `${what}: no request (and no key) reached the upstream`);
+  }
+
+  test('without ca_file the self-signed upstream is not trusted: 502, nothing sent', async (t) => {
+    await assertRefused(t, goodUpstream.url, undefined, goodUpstream, 'system CAs');
+  });
+
+  test('a ca_file of another CA: 502, nothing sent', async (t) => {
+    await assertRefused(t, goodUpstream.url, otherCa, goodUpstream, 'other CA');
+  });
+
+  test('a trusted certificate for another name: 502, nothing sent', async (t) => {
+    await assertRefused(t, misnamed.url, wrongName.cert, misnamed, 'name mismatch');
+  });
+
+  test('ca_file on an http:// upstream is a configuration error', async (t) => {
+    const dir = makeTempDir(t);
+    const file = path.join(dir, 'bastion.toml');
+    fs.writeFileSync(file, buildConfig({ models: [{ name: 'm', upstreams: [{ url: 'http://127.0.0.1:9/v1', ca_file: certFile }] }] }));
+    const res = await runBastion(['serve', '--listen', '127.0.0.1:0', '--insecure-no-auth', '--data-dir', path.join(dir, 'd'), '--config', file]);
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, /^bastion: error: .*ca_file/);
   });
 });

@@ -159,27 +159,31 @@ function spawnAndWait(cmd, args, { env, cwd, stream, pattern, timeoutMs, what })
 
 // Starts fixture/upstream.mjs on a free port. Returns
 //   { port, url (OpenAI base URL .../v1), name, proc, stats(), setHealth(ok), stop() }.
-// `port` (default 0: any free port) lets a test restart an upstream where it was.
-export async function startUpstream(t, { name = 'upstream', apiKey, port: wanted = 0, timeoutMs = 10000 } = {}) {
+// `port` (default 0: any free port) lets a test restart an upstream where it was; `tls`
+// ({ cert, key }: PEM file paths) makes it serve HTTPS.
+export async function startUpstream(t, {
+  name = 'upstream', apiKey, port: wanted = 0, tls, timeoutMs = 10000,
+} = {}) {
   const args = [FIXTURE, '--port', String(wanted), '--name', name];
   if (apiKey) args.push('--api-key', apiKey);
+  if (tls) args.push('--tls-cert', tls.cert, '--tls-key', tls.key);
   const { proc, out, ready } = spawnAndWait(process.execPath, args, {
     stream: 'stdout', pattern: /^listening (\d+)$/m, timeoutMs, what: `fixture upstream '${name}'`,
   });
   const m = await ready;
   const port = Number(m[1]);
-  const base = `http://127.0.0.1:${port}`;
+  const control = tls ? { rejectUnauthorized: false } : undefined;
   const upstream = {
     name,
     port,
     proc,
     output: out,
-    url: `${base}/v1`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/v1`,
     async stats() {
-      return (await request({ port, path: '/_fixture/stats' })).json;
+      return (await request({ port, path: '/_fixture/stats', tls: control })).json;
     },
     async setHealth(ok) {
-      await request({ port, method: 'POST', path: '/_fixture/health', body: JSON.stringify({ ok }) });
+      await request({ port, method: 'POST', path: '/_fixture/health', body: JSON.stringify({ ok }), tls: control });
     },
     stop: (opts) => stopProcess(proc, opts),
   };
