@@ -18,7 +18,8 @@ import OpenAI from 'openai';
 
 export const E2E_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURE = path.join(E2E_DIR, 'fixture', 'upstream.mjs');
-export const BASTION_BIN = process.env.BASTION_BIN || '/work/main/build/bastion';
+// ctest passes BASTION_BIN; by hand, the default build directory's binary is used.
+export const BASTION_BIN = process.env.BASTION_BIN || path.resolve(E2E_DIR, '..', '..', 'build', 'bastion');
 export const CLIENT_KEY = 'client-key-should-not-leak';
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
