@@ -20,6 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     input.remove_prefix(used);
   }
   if (ec || !parser.is_done()) return 0;
+  if (http::CheckRequestHead(parser, 16 << 10, 1 << 20)) return 0;
   http::Request request = http::ToRequest(parser.release());
   (void)request.Header("x-request-id");
   std::string_view path = request.Path();

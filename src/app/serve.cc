@@ -67,7 +67,7 @@ Status PrepareDataDir(const std::string& dir) {
   return Status::Ok();
 }
 
-http::ServerOptions ServerOptionsFrom(const Config& c, int threads) {
+http::ServerOptions ServerOptionsFrom(const Config& c, int threads, MetricsRegistry& metrics) {
   http::ServerOptions o;
   o.listen = ParseHostPort(c.server.listen).value();
   o.threads = threads;
@@ -83,6 +83,14 @@ http::ServerOptions ServerOptionsFrom(const Config& c, int threads) {
   o.tls_key_file = c.server.tls.key_file;
   o.tls_min_version = c.server.tls.min_version;
   o.error_response = &gateway::ServerErrorResponse;
+  o.on_rejected = [&metrics](int status, std::string_view reason) {
+    metrics
+        .GetCounter("bastion_http_rejected_total",
+                    "Requests the HTTP server refused before routing (bad HTTP, limits, timeouts)",
+                    {{"status", std::to_string(status)}})
+        .Inc();
+    spdlog::info("rejected status={} reason=\"{}\"", status, reason);
+  };
   return o;
 }
 
@@ -90,6 +98,16 @@ int Serve(const ServeFlags& flags) {
   auto built = BuildConfig(flags);
   if (!built.ok()) return Fail(kExitUsage, built.status().message());
   auto config = std::make_shared<const Config>(std::move(*built));
+  int threads = config->server.threads > 0
+                    ? config->server.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  MetricsRegistry metrics;
+  auto created = gateway::Gateway::Create(config, metrics, static_cast<size_t>(threads));
+  if (!created.ok()) return Fail(kExitUsage, created.status().message());
+  http::ServerOptions options = ServerOptionsFrom(*config, threads, metrics);
+  if (Status st = http::HttpServer::CheckTls(options); !st.ok()) {
+    return Fail(kExitUsage, st.message());
+  }
   if (flags.check_only) {
     std::printf("bastion: configuration OK (%zu models, listen %s)\n", config->models.size(),
                 config->server.listen.c_str());
@@ -99,15 +117,9 @@ int Serve(const ServeFlags& flags) {
   if (Status st = PrepareDataDir(config->server.data_dir); !st.ok()) {
     return Fail(kExitFailure, st.message());
   }
-  int threads = config->server.threads > 0
-                    ? config->server.threads
-                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  MetricsRegistry metrics;
   metrics.GetGauge("bastion_build_info", "bastion's version", {{"version", kVersion}}).Set(1);
-  auto created = gateway::Gateway::Create(config, metrics, static_cast<size_t>(threads));
-  if (!created.ok()) return Fail(kExitUsage, created.status().message());
   gateway::Gateway& gateway = **created;
-  http::HttpServer server(ServerOptionsFrom(*config, threads),
+  http::HttpServer server(std::move(options),
                           [&gateway](http::Request& req, http::ResponseWriter& w) {
                             return gateway.Handle(req, w);
                           });

@@ -9,6 +9,32 @@ void ApplyLimits(RequestParser& parser, size_t max_header_bytes, size_t max_body
   parser.body_limit(max_body_bytes);
 }
 
+std::optional<HeadProblem> CheckRequestHead(const RequestParser& parser, size_t max_header_bytes,
+                                            size_t max_body_bytes) {
+  const auto& head = parser.get();
+  size_t head_bytes = head.method_string().size() + head.target().size() + 12;
+  size_t hosts = 0;
+  for (const auto& field : head) {
+    head_bytes += field.name_string().size() + field.value().size() + 4;
+    if (field.name() == bhttp::field::host) ++hosts;
+  }
+  if (head_bytes > max_header_bytes) {
+    return HeadProblem{431, "request headers are larger than server.max_header_bytes (" +
+                                std::to_string(max_header_bytes) + " bytes)"};
+  }
+  if (head.count(bhttp::field::transfer_encoding) > 0 && !parser.chunked()) {
+    return HeadProblem{400, "Transfer-Encoding must end with chunked"};
+  }
+  if (head.version() >= 11 && hosts != 1) {
+    return HeadProblem{400, "an HTTP/1.1 request needs exactly one Host header"};
+  }
+  if (auto length = parser.content_length(); length && *length > max_body_bytes) {
+    return HeadProblem{413, "request body is larger than server.max_body_bytes (" +
+                                std::to_string(max_body_bytes) + " bytes)"};
+  }
+  return std::nullopt;
+}
+
 Request ToRequest(bhttp::request<bhttp::string_body>&& message) {
   Request request;
   request.method = std::string(message.method_string());

@@ -15,6 +15,7 @@ namespace {
 using Work = net::executor_work_guard<net::io_context::executor_type>;
 
 Awaitable<void> RefuseConnection(tcp::socket socket, ServerState& state) {
+  if (state.options.on_rejected) state.options.on_rejected(503, "connection limit reached");
   Response r = state.options.error_response
                    ? state.options.error_response(503, "server is at its connection limit")
                    : Response{503, "text/plain", {}, "server is at its connection limit"};
@@ -63,26 +64,39 @@ class HttpServer::Impl {
   size_t next_worker_ = 0;
 };
 
-Status HttpServer::Impl::LoadTls() {
-  const auto& o = state_.options;
-  tls_.emplace(net::ssl::context::tls_server);
-  tls_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_compression |
+namespace {
+
+Status LoadServerTls(net::ssl::context& ctx, const ServerOptions& o) {
+  ctx.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_compression |
                     net::ssl::context::single_dh_use);
   int min = o.tls_min_version == "1.3" ? TLS1_3_VERSION : TLS1_2_VERSION;
-  SSL_CTX_set_min_proto_version(tls_->native_handle(), min);
-  SSL_CTX_set_cipher_list(tls_->native_handle(),
+  SSL_CTX_set_min_proto_version(ctx.native_handle(), min);
+  SSL_CTX_set_cipher_list(ctx.native_handle(),
                           "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
                           "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
                           "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
   error_code ec;
-  tls_->use_certificate_chain_file(o.tls_cert_file, ec);
+  ctx.use_certificate_chain_file(o.tls_cert_file, ec);
   if (ec) return Status::InvalidArgument("cannot load TLS certificate '" + o.tls_cert_file + "': " + ec.message());
-  tls_->use_private_key_file(o.tls_key_file, net::ssl::context::pem, ec);
+  ctx.use_private_key_file(o.tls_key_file, net::ssl::context::pem, ec);
   if (ec) return Status::InvalidArgument("cannot load TLS key '" + o.tls_key_file + "': " + ec.message());
-  if (SSL_CTX_check_private_key(tls_->native_handle()) != 1) {
+  if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
     return Status::InvalidArgument("TLS key '" + o.tls_key_file + "' does not match the certificate");
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status HttpServer::Impl::LoadTls() {
+  tls_.emplace(net::ssl::context::tls_server);
+  return LoadServerTls(*tls_, state_.options);
+}
+
+Status HttpServer::CheckTls(const ServerOptions& options) {
+  if (options.tls_cert_file.empty()) return Status::Ok();
+  net::ssl::context ctx(net::ssl::context::tls_server);
+  return LoadServerTls(ctx, options);
 }
 
 Status HttpServer::Impl::Listen() {

@@ -33,6 +33,9 @@ struct ServerOptions {
   std::string tls_min_version = "1.2";
   // Renders errors the server answers by itself (400, 408, 413, 431, 503).
   std::function<Response(int status, std::string_view message)> error_response;
+  // Told about every request the server refuses by itself, before any handler sees it (the
+  // statuses above, and 408 for clients too slow to finish a request). Any thread.
+  std::function<void(int status, std::string_view reason)> on_rejected;
 };
 
 class HttpServer {
@@ -41,6 +44,9 @@ class HttpServer {
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
+
+  // Loads the TLS certificate and key as Listen() would, without binding (for --check).
+  static Status CheckTls(const ServerOptions& options);
 
   // Binds the listening socket and loads TLS material. After success, port() is known.
   Status Listen();

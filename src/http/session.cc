@@ -113,6 +113,7 @@ Awaitable<bool> Session<Stream>::ReadRequest(Request& request) {
     // Beast has closed the socket: like nginx, a client too slow to send its headers
     // gets no answer, only the end of the connection.
     client_gone_ = true;
+    Reject(408, "request headers did not arrive within server.header_timeout");
     co_return false;
   }
   if (ec) {
@@ -123,9 +124,8 @@ Awaitable<bool> Session<Stream>::ReadRequest(Request& request) {
   }
   auto& head = parser_->get();
   version_ = head.version();
-  if (auto length = parser_->content_length(); length && *length > o.max_body_bytes) {
-    co_await SendError(413, "request body is larger than server.max_body_bytes (" +
-                                std::to_string(o.max_body_bytes) + " bytes)");
+  if (auto problem = CheckRequestHead(*parser_, o.max_header_bytes, o.max_body_bytes)) {
+    co_await SendError(problem->status, problem->message);
     co_return false;
   }
   if (beast::iequals(head[bhttp::field::expect], "100-continue") && version_ >= 11) {
@@ -141,6 +141,7 @@ Awaitable<bool> Session<Stream>::ReadRequest(Request& request) {
   }
   if (ec == beast::error::timeout) {
     client_gone_ = true;  // the socket is closed; see above
+    Reject(408, "request body did not arrive within server.body_timeout");
     co_return false;
   }
   if (ec) {
@@ -273,7 +274,13 @@ Awaitable<void> Session<Stream>::StopWatching() {
 }
 
 template <typename Stream>
+void Session<Stream>::Reject(int status, std::string_view reason) {
+  if (state_.options.on_rejected) state_.options.on_rejected(status, reason);
+}
+
+template <typename Stream>
 Awaitable<void> Session<Stream>::SendError(int status, std::string_view message) {
+  Reject(status, message);
   keep_alive_ = false;
   Response r = state_.options.error_response
                    ? state_.options.error_response(status, message)

@@ -35,6 +35,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>>, public Idl
   Awaitable<bool> WaitForRequest(bool first);
   Awaitable<bool> ReadRequest(Request& request);
   Awaitable<void> SendError(int status, std::string_view message);
+  void Reject(int status, std::string_view reason);
   Awaitable<void> Watch();
   Awaitable<void> StopWatching();
   Awaitable<bool> Write(auto&& message_or_buffers);
