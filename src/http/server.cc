@@ -52,9 +52,11 @@ class HttpServer::Impl {
   Status LoadTls();
 
   ServerState state_;
-  net::io_context control_{1};
   std::vector<std::unique_ptr<net::io_context>> workers_;
   std::vector<Work> work_;
+  // Declared after the workers so it is destroyed first: a pending accept that it destroys
+  // still refers to the worker that was to own the socket.
+  net::io_context control_{1};
   std::optional<tcp::acceptor> acceptor_;
   std::optional<net::ssl::context> tls_;
   std::optional<net::signal_set> signals_;
