@@ -136,12 +136,14 @@ int Serve(const ServeFlags& flags) {
   spdlog::info("bastion {} listening on {}://{} with {} worker threads and {} models", kVersion,
                config->server.tls.enabled() ? "https" : "http", bound.ToString(), threads,
                config->models.size());
+  FlushLogs();  // whoever waits for "listening on" should not wait for the batch
   gateway.StartHealthChecks(server.control_executor());
   server.OnDrain([&gateway] { gateway.BeginDrain(); });
   server.DrainOnSignals();
   server.Run();
   gateway.Shutdown();
   spdlog::info("bastion stopped");
+  FlushLogs();
   return kExitOk;
 }
 

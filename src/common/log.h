@@ -9,6 +9,10 @@
 namespace bastion {
 
 // REQUIRES: called once, before any thread logs. `level` is trace|debug|info|warn|error|off.
+// Lines below warn are batched and reach stderr within 100 ms; warn and above at once.
 void InitLogging(std::string_view level);
+
+// Writes out batched lines now (e.g. after "listening on", before exit).
+void FlushLogs();
 
 }  // namespace bastion

@@ -152,9 +152,12 @@ Awaitable<bool> Session<Stream>::ReadRequest(Request& request) {
   keep_alive_ = parser_->get().keep_alive() && !state_.draining.load();
   head_request_ = parser_->get().method() == bhttp::verb::head;
   request = ToRequest(parser_->release());
-  error_code endpoint_ec;
-  auto remote = lowest().socket().remote_endpoint(endpoint_ec);
-  if (!endpoint_ec) request.remote_address = remote.address().to_string();
+  if (remote_address_.empty()) {  // once per connection: getpeername is a system call
+    error_code endpoint_ec;
+    auto remote = lowest().socket().remote_endpoint(endpoint_ec);
+    remote_address_ = endpoint_ec ? "-" : remote.address().to_string();
+  }
+  request.remote_address = remote_address_;
   request.tls = tls_;
   request.worker = worker_;
   co_return true;

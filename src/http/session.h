@@ -48,6 +48,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>>, public Idl
   size_t worker_;
   bool tls_;
   beast::flat_buffer buffer_;
+  std::string remote_address_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;  // one per request
   unsigned version_ = 11;
   bool keep_alive_ = true;

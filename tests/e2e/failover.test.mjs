@@ -46,6 +46,8 @@ test('one dead upstream of two: every request still succeeds', async (t) => {
   const metrics = (await request({ port: bastion.port, path: '/metrics' })).body;
   assert.equal(healthyGauge(metrics, dead), 0);
   assert.equal(healthyGauge(metrics, live.url), 1);
+  // Info lines reach stderr in batches (within 100 ms).
+  await waitFor(() => /attempts=2/.test(bastion.stderr()), { timeoutMs: 2000, what: 'log line /attempts=2/' }).catch(() => {});
   assert.match(bastion.stderr(), /attempts=2/, 'the access log shows a request that needed a second attempt');
 });
 
@@ -98,6 +100,8 @@ test('health checks: an unhealthy upstream leaves rotation, /readyz follows, and
   assert.equal(res2.choices[0].message.content, 'echo: back?');
   assert.ok((await a.stats()).requests > aBefore, 'a serves again');
   assert.match(bastion.stderr(), /taken out of rotation/);
+  // Info lines reach stderr in batches (within 100 ms).
+  await waitFor(() => /back in rotation/.test(bastion.stderr()), { timeoutMs: 2000, what: 'log line /back in rotation/' }).catch(() => {});
   assert.match(bastion.stderr(), /back in rotation/);
 });
 
@@ -201,6 +205,8 @@ test('a 500 is retried on the other upstream before giving up', async (t) => {
   assert.equal(res.status, 502);
   assert.equal((await a.stats()).requests, 1, 'a tried once');
   assert.equal((await b.stats()).requests, 1, 'b tried once');
+  // Info lines reach stderr in batches (within 100 ms).
+  await waitFor(() => /status=502 model=m upstream=\S+ attempts=2/.test(bastion.stderr()), { timeoutMs: 2000, what: 'log line /status=502 model=m upstream=\S+ attempts=2/' }).catch(() => {});
   assert.match(bastion.stderr(), /status=502 model=m upstream=\S+ attempts=2/);
 
   const retries0 = await startBastion(t, {

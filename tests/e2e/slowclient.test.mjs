@@ -98,6 +98,8 @@ describe('timeouts on the client side', () => {
     await settlesWithin(conn.closed, 3000);
     assert.ok(conn.state.closed, 'bastion closed the stalled connection');
     assert.ok(!conn.state.data.includes('data: [DONE]'), 'the stream did not complete');
+    // Info lines reach stderr in batches (within 100 ms).
+    await waitFor(() => /client_gone=true/.test(bastion.stderr()), { timeoutMs: 2000, what: 'log line /client_gone=true/' }).catch(() => {});
     assert.match(bastion.stderr(), /client_gone=true/);
     await assertStillServing();
   });

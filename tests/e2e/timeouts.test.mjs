@@ -132,7 +132,11 @@ describe('mid-stream failures', () => {
   });
 
   test('the failures show in the access log', async () => {
+    // Info lines reach stderr in batches (within 100 ms).
+    await waitFor(() => /status=504 .*error=upstream_timeout/.test(bastion.stderr()), { timeoutMs: 2000, what: 'log line /status=504 .*error=upstream_timeout/' }).catch(() => {});
     assert.match(bastion.stderr(), /status=504 .*error=upstream_timeout/);
+    // Info lines reach stderr in batches (within 100 ms).
+    await waitFor(() => /status=200 .*stream=true .*error=upstream_stream_error/.test(bastion.stderr()), { timeoutMs: 2000, what: 'log line /status=200 .*stream=true .*error=upstream_stream_error/' }).catch(() => {});
     assert.match(bastion.stderr(), /status=200 .*stream=true .*error=upstream_stream_error/);
   });
 });
