@@ -13,6 +13,17 @@
 namespace bastion::http {
 namespace {
 
+// The rest of the current response's body; empty if reading fails.
+Awaitable<std::string> ReadWholeBody(ClientConnection& conn) {
+  std::string body;
+  for (;;) {
+    auto piece = co_await conn.ReadBody(Millis(1000));
+    EXPECT_TRUE(piece.ok()) << piece.status().ToString();
+    if (!piece.ok() || piece->empty()) co_return body;
+    body.append(*piece);
+  }
+}
+
 class ServerClientTest : public ::testing::Test {
  protected:
   void Start(ServerOptions options) {
@@ -88,13 +99,7 @@ TEST_F(ServerClientTest, KeepAliveRequestsShareOneConnection) {
       EXPECT_TRUE(head.ok()) << head.status().ToString();
       if (!head.ok()) co_return;
       EXPECT_EQ(head->status, 200);
-      std::string body;
-      for (;;) {
-        auto piece = co_await (*conn)->ReadBody(Millis(1000));
-        EXPECT_TRUE(piece.ok());
-        if (!piece.ok() || piece->empty()) break;
-        body.append(*piece);
-      }
+      std::string body = co_await ReadWholeBody(**conn);
       EXPECT_EQ(body, "body=n" + std::to_string(i));
       EXPECT_TRUE((*conn)->reusable());
     }
@@ -109,12 +114,7 @@ TEST_F(ServerClientTest, StreamsChunks) {
     EXPECT_TRUE((co_await (*conn)->Send(req, Millis(1000))).ok());
     auto head = co_await (*conn)->ReadHead(Millis(1000));
     EXPECT_EQ(head->content_type, "text/event-stream");
-    std::string body;
-    for (;;) {
-      auto piece = co_await (*conn)->ReadBody(Millis(1000));
-      if (!piece.ok() || piece->empty()) break;
-      body.append(*piece);
-    }
+    std::string body = co_await ReadWholeBody(**conn);
     EXPECT_EQ(body, "data: 0\n\ndata: 1\n\ndata: 2\n\n");
   });
 }
@@ -213,12 +213,7 @@ TEST_F(ServerClientTest, TlsRoundTripVerifiesThePeer) {
     EXPECT_TRUE((co_await (*conn)->Send(req, Millis(1000))).ok());
     auto head = co_await (*conn)->ReadHead(Millis(1000));
     EXPECT_TRUE(head.ok() && head->status == 200);
-    std::string body;
-    for (;;) {
-      auto piece = co_await (*conn)->ReadBody(Millis(1000));
-      if (!piece.ok() || piece->empty()) break;
-      body.append(*piece);
-    }
+    std::string body = co_await ReadWholeBody(**conn);
     EXPECT_EQ(body, "body=over-tls");
     // An unknown issuer, and a name the certificate does not cover, are both refused.
     auto untrusted = co_await ClientConnection::Connect(ex, "127.0.0.1", port, Millis(2000),
