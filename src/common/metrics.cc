@@ -42,9 +42,12 @@ void Histogram::Render(const std::string& name, const std::string& labels,
   out += fmt::format("{}_count{} {}\n", name, labels, total);
 }
 
-std::vector<double> LatencyBuckets() {
-  return {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-          0.1,     0.25,   0.5,     1,      2.5,   5,      10,    30,   60};
+const std::vector<double>& LatencyBuckets() {
+  static const std::vector<double> kBuckets = {0.00005, 0.0001, 0.00025, 0.0005, 0.001,
+                                               0.0025,  0.005,  0.01,    0.025,  0.05,
+                                               0.1,     0.25,   0.5,     1,      2.5,
+                                               5,       10,     30,      60};
+  return kBuckets;
 }
 
 std::string FormatLabels(const Labels& labels) {

@@ -52,7 +52,7 @@ class Histogram {
 };
 
 // Latency buckets in seconds, from 50 µs to 60 s.
-std::vector<double> LatencyBuckets();
+const std::vector<double>& LatencyBuckets();
 
 class MetricsRegistry {
  public:

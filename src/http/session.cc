@@ -1,9 +1,13 @@
 #include "http/session.h"
 
 #include "http/beast_request.h"
+#include "http/head_writer.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+
+#include <poll.h>
 
 namespace bastion::http {
 namespace {
@@ -176,63 +180,60 @@ Awaitable<bool> Session<Stream>::Write(auto&& message_or_buffers) {
 
 template <typename Stream>
 Awaitable<bool> Session<Stream>::Send(Response r) {
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version_};
-  res.set(bhttp::field::content_type, r.content_type);
-  for (auto& [name, value] : r.headers) res.set(name, value);
-  res.body() = std::move(r.body);
   keep_alive_ = keep_alive_ && !state_.draining.load();  // tell the client when we will close
-  res.keep_alive(keep_alive_);
-  res.prepare_payload();
   started_ = finished_ = true;
-  error_code ec;
-  lowest().expires_after(state_.options.write_timeout);
-  if (head_request_) {  // the head says what GET would send; the body stays here
-    bhttp::response_serializer<bhttp::string_body> serializer(res);
-    co_await bhttp::async_write_header(stream_, serializer,
-                                       net::redirect_error(net::use_awaitable, ec));
-  } else {
-    co_await bhttp::async_write(stream_, res, net::redirect_error(net::use_awaitable, ec));
-  }
-  if (ec) client_gone_ = true;
-  co_return !ec;
+  head_.clear();
+  WriteResponseHead({.version = version_,
+                     .status = r.status,
+                     .content_type = r.content_type,
+                     .headers = &r.headers,
+                     .content_length = r.body.size(),
+                     .keep_alive = keep_alive_},
+                    head_);
+  // The head says what GET would send; for HEAD the body stays here.
+  bool with_body = !head_request_ && r.status >= 200 && r.status != 204 && r.status != 304;
+  std::array<net::const_buffer, 2> buffers{net::buffer(head_),
+                                           net::buffer(r.body.data(), with_body ? r.body.size() : 0)};
+  co_return co_await Write(buffers);
 }
 
 template <typename Stream>
 Awaitable<bool> Session<Stream>::BeginStream(int status, std::string_view content_type,
                                              const HeaderList& headers) {
-  bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(status), version_};
-  res.set(bhttp::field::content_type, content_type);
-  for (const auto& [name, value] : headers) res.set(name, value);
   if (version_ >= 11) {
-    res.chunked(true);
     keep_alive_ = keep_alive_ && !state_.draining.load();
-    res.keep_alive(keep_alive_);
   } else {
     keep_alive_ = false;  // HTTP/1.0: the end of the stream is the end of the connection
-    res.keep_alive(false);
   }
   started_ = true;
-  bhttp::response_serializer<bhttp::empty_body> serializer(res);
-  error_code ec;
-  lowest().expires_after(state_.options.write_timeout);
-  co_await bhttp::async_write_header(stream_, serializer,
-                                     net::redirect_error(net::use_awaitable, ec));
-  if (ec) client_gone_ = true;
-  co_return !ec;
+  head_.clear();
+  WriteResponseHead({.version = version_,
+                     .status = status,
+                     .content_type = content_type,
+                     .headers = &headers,
+                     .content_length = std::nullopt,
+                     .keep_alive = keep_alive_},
+                    head_);
+  co_return co_await Write(net::buffer(head_));
 }
 
 template <typename Stream>
 Awaitable<bool> Session<Stream>::WriteChunk(std::string_view data) {
   if (data.empty()) co_return !client_gone_;
   if (version_ < 11) co_return co_await Write(net::buffer(data.data(), data.size()));
-  co_return co_await Write(bhttp::make_chunk(net::buffer(data.data(), data.size())));
+  char scratch[24];
+  std::string_view size_line = ChunkSizeLine(data.size(), scratch);
+  std::array<net::const_buffer, 3> buffers{net::buffer(size_line.data(), size_line.size()),
+                                           net::buffer(data.data(), data.size()),
+                                           net::buffer("\r\n", 2)};
+  co_return co_await Write(buffers);
 }
 
 template <typename Stream>
 Awaitable<bool> Session<Stream>::EndStream() {
   finished_ = true;
   if (version_ < 11) co_return !client_gone_;
-  co_return co_await Write(bhttp::make_chunk_last());
+  co_return co_await Write(net::buffer("0\r\n\r\n", 5));
 }
 
 template <typename Stream>
@@ -240,40 +241,51 @@ void Session<Stream>::WatchForClientClose(std::function<void()> on_gone) {
   on_gone_ = std::move(on_gone);
   if (watching_) return;
   watching_ = true;
-  watch_done_.emplace(stream_.get_executor(), net::steady_timer::time_point::max());
-  net::co_spawn(stream_.get_executor(), [self = this->shared_from_this()]() {
-    return self->Watch();
-  }, net::detached);
+  ArmWatch();
 }
 
 template <typename Stream>
-Awaitable<void> Session<Stream>::Watch() {
-  // Reads whatever the client sends while the response is being produced: EOF or an error
-  // means it is gone; bytes (a pipelined request) are kept for the next ReadRequest.
-  lowest().expires_never();
-  error_code ec;
-  while (!ec && buffer_.size() < state_.options.max_header_bytes) {
-    size_t n = co_await stream_.async_read_some(buffer_.prepare(kReadChunk),
-                                                net::redirect_error(net::use_awaitable, ec));
-    buffer_.commit(n);
+void Session<Stream>::ArmWatch() {
+  // Waits for readability without reading. Asio starts a wait with EPOLL_CTL_MOD, which
+  // reports a close that arrived before the wait began. Bytes of a pipelined request stay
+  // in the socket for the next ReadRequest.
+  lowest().socket().async_wait(
+      tcp::socket::wait_read,
+      [self = this->shared_from_this(), gen = watch_generation_](error_code ec) {
+        self->OnReadable(ec, gen);
+      });
+}
+
+template <typename Stream>
+bool Session<Stream>::PeerClosed() {
+  // Like nginx with EPOLLRDHUP: the peer's FIN or a reset means nobody will read the answer.
+  pollfd p{lowest().socket().native_handle(), POLLIN | POLLRDHUP, 0};
+  if (::poll(&p, 1, 0) <= 0) return false;
+  return (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
+template <typename Stream>
+void Session<Stream>::OnReadable(error_code ec, uint64_t generation) {
+  if (generation != watch_generation_ || !watching_) return;  // a watch already stopped
+  if (!ec && !PeerClosed()) {  // pipelined bytes, or a TLS record: keep watching
+    ArmWatch();
+    return;
   }
-  if (ec && ec != net::error::operation_aborted && !finished_) {
+  watching_ = false;
+  if (!finished_) {
     client_gone_ = true;
     if (on_gone_) std::exchange(on_gone_, nullptr)();
   }
-  watching_ = false;
-  watch_done_->cancel();
 }
 
 template <typename Stream>
-Awaitable<void> Session<Stream>::StopWatching() {
+void Session<Stream>::StopWatching() {
   on_gone_ = nullptr;
-  if (!watching_) co_return;
-  lowest().cancel();
+  if (!watching_) return;
+  watching_ = false;
+  ++watch_generation_;  // the cancelled wait's handler will find it stale
   error_code ec;
-  while (watching_) {
-    co_await watch_done_->async_wait(net::redirect_error(net::use_awaitable, ec));
-  }
+  lowest().socket().cancel(ec);
 }
 
 template <typename Stream>
@@ -331,7 +343,7 @@ Awaitable<void> Session<Stream>::Run() {
       started_ = finished_ = client_gone_ = false;
       Writer writer(*this);
       co_await state_.handler(request, writer);
-      co_await StopWatching();
+      StopWatching();
       if (!finished_ && !client_gone_) {
         if (!started_) co_await SendError(500, "the handler produced no response");
         break;

@@ -36,8 +36,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>>, public Idl
   Awaitable<bool> ReadRequest(Request& request);
   Awaitable<void> SendError(int status, std::string_view message);
   void Reject(int status, std::string_view reason);
-  Awaitable<void> Watch();
-  Awaitable<void> StopWatching();
+  void ArmWatch();
+  void OnReadable(error_code ec, uint64_t generation);
+  bool PeerClosed();
+  void StopWatching();
   Awaitable<bool> Write(auto&& message_or_buffers);
   Awaitable<void> Close(bool linger);
   void SetIdle(bool idle);
@@ -49,6 +51,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>>, public Idl
   bool tls_;
   beast::flat_buffer buffer_;
   std::string remote_address_;
+  std::string head_;  // the response head being written
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;  // one per request
   unsigned version_ = 11;
   bool keep_alive_ = true;
@@ -59,7 +62,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>>, public Idl
   bool idle_ = false;
   bool watching_ = false;
   std::function<void()> on_gone_;
-  std::optional<net::steady_timer> watch_done_;
+  uint64_t watch_generation_ = 0;  // bumped when a watch stops
 };
 
 }  // namespace bastion::http

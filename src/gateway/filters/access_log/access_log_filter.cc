@@ -1,6 +1,9 @@
 #include "gateway/filters/access_log/access_log_filter.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
+
+#include <iterator>
 
 #include "common/log.h"
 
@@ -14,16 +17,24 @@ double MillisSince(Clock::time_point start, Clock::time_point end) {
 }  // namespace
 
 std::string AccessLogFilter::Format(const Exchange& ex) {
+  // Compiled format strings: this runs once per request, on the request's thread.
   auto now = Clock::now();
-  std::string line = fmt::format(
-      "request id={} method={} route={} status={} model={} upstream={} attempts={} "
-      "duration_ms={:.3f}",
-      ex.request_id, ex.request.method, ex.route, ex.status, ex.model.empty() ? "-" : ex.model,
-      ex.upstream.empty() ? "-" : ex.upstream, ex.attempts, MillisSince(ex.start, now));
-  if (ex.first_byte) line += fmt::format(" ttfb_ms={:.3f}", MillisSince(ex.start, *ex.first_byte));
-  if (ex.inference) line += fmt::format(" stream={}", ex.inference->stream);
-  line += fmt::format(" bytes={}", ex.response_bytes);
-  if (!ex.error_code.empty()) line += " error=" + ex.error_code;
+  std::string line;
+  line.reserve(256);
+  auto out = std::back_inserter(line);
+  fmt::format_to(out,
+                 FMT_COMPILE("request id={} method={} route={} status={} model={} upstream={} "
+                             "attempts={} duration_ms={:.3f}"),
+                 ex.request_id, ex.request.method, ex.route, ex.status,
+                 ex.model.empty() ? std::string_view("-") : std::string_view(ex.model),
+                 ex.upstream.empty() ? std::string_view("-") : std::string_view(ex.upstream),
+                 ex.attempts, MillisSince(ex.start, now));
+  if (ex.first_byte) {
+    fmt::format_to(out, FMT_COMPILE(" ttfb_ms={:.3f}"), MillisSince(ex.start, *ex.first_byte));
+  }
+  if (ex.inference) line += ex.inference->stream ? " stream=true" : " stream=false";
+  fmt::format_to(out, FMT_COMPILE(" bytes={}"), ex.response_bytes);
+  if (!ex.error_code.empty()) line.append(" error=").append(ex.error_code);
   if (ex.client_gone) line += " client_gone=true";
   return line;
 }

@@ -2,34 +2,45 @@
 
 namespace bastion::gateway {
 
-MetricsFilter::MetricsFilter(MetricsRegistry& registry)
-    : registry_(registry) {}
+MetricsFilter::MetricsFilter(MetricsRegistry& registry) : registry_(registry) {}
+
+MetricsFilter::Series& MetricsFilter::SeriesFor(const Exchange& ex) {
+  const std::string& model = ex.model.empty() ? std::string("-") : ex.model;
+  thread_local std::string key;
+  key.clear();
+  key.append(ex.route).append(1, '\0').append(model).append(1, '\0');
+  key.append(std::to_string(ex.status)).append(ex.inference ? "+" : "-");
+  std::lock_guard lock(mu_);
+  if (auto it = series_.find(std::string_view(key)); it != series_.end()) return it->second;
+  Series s{
+      &registry_.GetCounter("bastion_requests_total", "Requests by route, model and status",
+                            {{"route", ex.route}, {"model", model},
+                             {"status", std::to_string(ex.status)}}),
+      &registry_.GetHistogram("bastion_request_duration_seconds", "Time from request to last byte",
+                              {{"route", ex.route}}, LatencyBuckets()),
+      // Only exchanges that reached a model have a first byte worth a series.
+      !ex.inference
+          ? nullptr
+          : &registry_.GetHistogram(
+                "bastion_time_to_first_byte_seconds",
+                "Time from request to the first response byte (first token when streaming)",
+                {{"model", model}}, LatencyBuckets()),
+      &registry_.GetCounter("bastion_client_disconnects_total",
+                            "Exchanges the client abandoned before the response completed",
+                            {{"route", ex.route}}),
+  };
+  return series_.emplace(key, s).first->second;
+}
 
 void MetricsFilter::OnComplete(Exchange& ex) {
   using std::chrono::duration;
-  std::string model = ex.model.empty() ? "-" : ex.model;
-  registry_
-      .GetCounter("bastion_requests_total", "Requests by route, model and status",
-                  {{"route", ex.route}, {"model", model}, {"status", std::to_string(ex.status)}})
-      .Inc();
-  double seconds = duration<double>(Clock::now() - ex.start).count();
-  registry_
-      .GetHistogram("bastion_request_duration_seconds", "Time from request to last byte",
-                    {{"route", ex.route}}, LatencyBuckets())
-      .Observe(seconds);
-  if (ex.first_byte && ex.inference && ex.status == 200) {
-    registry_
-        .GetHistogram("bastion_time_to_first_byte_seconds",
-                      "Time from request to the first response byte (first token when streaming)",
-                      {{"model", model}}, LatencyBuckets())
-        .Observe(duration<double>(*ex.first_byte - ex.start).count());
+  Series& s = SeriesFor(ex);
+  s.requests->Inc();
+  s.duration->Observe(duration<double>(Clock::now() - ex.start).count());
+  if (s.first_byte && ex.first_byte && ex.inference && ex.status == 200) {
+    s.first_byte->Observe(duration<double>(*ex.first_byte - ex.start).count());
   }
-  if (ex.client_gone) {
-    registry_.GetCounter("bastion_client_disconnects_total",
-                         "Exchanges the client abandoned before the response completed",
-                         {{"route", ex.route}})
-        .Inc();
-  }
+  if (ex.client_gone) s.client_disconnects->Inc();
 }
 
 }  // namespace bastion::gateway

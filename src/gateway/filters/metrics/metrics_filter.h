@@ -2,6 +2,11 @@
 // Prometheus metrics for every exchange: requests by route, model and status; latency and
 // time to first byte histograms.
 
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
 #include "common/metrics.h"
 #include "gateway/filter.h"
 
@@ -14,7 +19,23 @@ class MetricsFilter : public Filter {
   void OnComplete(Exchange& ex) override;
 
  private:
+  // The series one (route, model, status) feeds, looked up in the registry once.
+  struct Series {
+    Counter* requests;
+    Histogram* duration;
+    Histogram* first_byte;  // null for exchanges without an inference request
+    Counter* client_disconnects;
+  };
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  Series& SeriesFor(const Exchange& ex);
+
   MetricsRegistry& registry_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Series, StringHash, std::equal_to<>> series_;
 };
 
 }  // namespace bastion::gateway
