@@ -8,6 +8,9 @@
 #include <cctype>
 
 #include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 namespace bastion::http {
 namespace {
@@ -265,11 +268,39 @@ bool Session<Stream>::PeerClosed() {
 }
 
 template <typename Stream>
+bool Session<Stream>::DrainIntoBuffer() {
+  int fd = lowest().socket().native_handle();
+  while (buffer_.size() < state_.options.max_header_bytes) {
+    auto space = buffer_.prepare(kReadChunk);
+    ssize_t n = ::recv(fd, space.data(), space.size(), MSG_DONTWAIT);
+    if (n > 0) {
+      buffer_.commit(static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+    client_gone_ = true;  // end of stream or an error: the caller reports it
+    return true;
+  }
+  return false;  // a head's worth is waiting: leave the rest to ReadRequest's limits
+}
+
+template <typename Stream>
 void Session<Stream>::OnReadable(error_code ec, uint64_t generation) {
   if (generation != watch_generation_ || !watching_) return;  // a watch already stopped
-  if (!ec && !PeerClosed()) {  // pipelined bytes, or a TLS record: keep watching
-    ArmWatch();
-    return;
+  if (!ec && !PeerClosed()) {
+    // Bytes arrived: a pipelined request, or a TLS record. Re-arming while they sit in the
+    // socket would wake at once (Asio re-arms with EPOLL_CTL_MOD), so plain connections move
+    // them to the buffer the next ReadRequest starts from; TLS ones stop watching rather than
+    // decrypt here.
+    if (kIsTls<Stream> || !DrainIntoBuffer()) {
+      watching_ = false;
+      return;
+    }
+    if (!client_gone_) {
+      ArmWatch();
+      return;
+    }
   }
   watching_ = false;
   if (!finished_) {

@@ -39,6 +39,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>>, public Idl
   void ArmWatch();
   void OnReadable(error_code ec, uint64_t generation);
   bool PeerClosed();
+  // Moves bytes waiting in a plain socket into buffer_. False when a head's worth is there.
+  bool DrainIntoBuffer();
   void StopWatching();
   Awaitable<bool> Write(auto&& message_or_buffers);
   Awaitable<void> Close(bool linger);

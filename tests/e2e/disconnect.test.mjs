@@ -91,6 +91,41 @@ test('raw socket closed mid-request: upstream cancelled, logged as client_gone, 
   await assertStillServing();
 });
 
+test('a request pipelined while the first waits on the upstream is not taken for a disconnect', async () => {
+  const before = await aborted();
+  const conn = await rawConnect(bastion.port);
+  const post = (id, prompt, extra = '') => {
+    const body = JSON.stringify(chatBody('m', prompt));
+    return `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Request-Id: ${id}\r\n${extra}`
+      + `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  };
+  conn.send(post('pipe-slow-1', 'slow:400'));
+  await sleep(150);  // the first request is at the upstream; the second arrives meanwhile
+  conn.send(post('pipe-slow-2', 'second', 'Connection: close\r\n'));
+  await conn.closed;
+  const ids = [...conn.state.data.matchAll(/X-Request-Id: (\S+)/gi)].map((m) => m[1]);
+  assert.deepEqual(ids, ['pipe-slow-1', 'pipe-slow-2'], conn.state.data);
+  assert.equal([...conn.state.data.matchAll(/HTTP\/1\.1 200 OK\r\n/g)].length, 2);
+  assert.match(conn.state.data, /echo: second/);
+  assert.equal(await aborted(), before, 'nothing was cancelled upstream');
+  assert.doesNotMatch(bastion.stderr(), /request id=pipe-slow-\d .*client_gone=true/);
+});
+
+test('a client that half-closes after its request counts as gone, as with nginx', async () => {
+  const before = await aborted();
+  const conn = await rawConnect(bastion.port);
+  const body = JSON.stringify(chatBody('m', 'hang'));
+  conn.send(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Request-Id: half-closed-1\r\n`
+    + `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  await sleep(200);
+  conn.socket.end();  // FIN: nothing more will be sent
+  await waitForAbort(before, 'the upstream request to be cancelled');
+  await waitFor(() => /request id=half-closed-1 .*client_gone=true/.test(bastion.stderr()),
+    { timeoutMs: 2000, what: 'the access log line' });
+  conn.destroy();
+  await assertStillServing();
+});
+
 test('many abandoned requests leave nothing outstanding', async () => {
   const before = await aborted();
   const controllers = Array.from({ length: 10 }, () => new AbortController());
