@@ -56,7 +56,8 @@ void WriteResponseHead(const ResponseHead& head, std::string& out) {
   out.append(head.version >= 11 ? "HTTP/1.1 " : "HTTP/1.0 ");
   AppendNumber(static_cast<uint64_t>(head.status), out);
   out += ' ';
-  auto reason = boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(head.status));
+  auto reason =
+      boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(head.status));
   out.append(reason.data(), reason.size()).append("\r\n");
   if (!head.content_type.empty()) AppendField("Content-Type", head.content_type, out);
   AppendFields(head.headers, out);

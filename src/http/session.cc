@@ -60,8 +60,10 @@ template <typename Stream>
 void Session<Stream>::SetIdle(bool idle) {
   if (idle == idle_) return;
   idle_ = idle;
-  if (idle) state_.idle[worker_].insert(this);
-  else state_.idle[worker_].erase(this);
+  if (idle)
+    state_.idle[worker_].insert(this);
+  else
+    state_.idle[worker_].erase(this);
 }
 
 template <typename Stream>
@@ -195,8 +197,8 @@ Awaitable<bool> Session<Stream>::Send(Response r) {
                     head_);
   // The head says what GET would send; for HEAD the body stays here.
   bool with_body = !head_request_ && r.status >= 200 && r.status != 204 && r.status != 304;
-  std::array<net::const_buffer, 2> buffers{net::buffer(head_),
-                                           net::buffer(r.body.data(), with_body ? r.body.size() : 0)};
+  std::array<net::const_buffer, 2> buffers{
+      net::buffer(head_), net::buffer(r.body.data(), with_body ? r.body.size() : 0)};
   co_return co_await Write(buffers);
 }
 
@@ -252,11 +254,9 @@ void Session<Stream>::ArmWatch() {
   // Waits for readability without reading. Asio starts a wait with EPOLL_CTL_MOD, which
   // reports a close that arrived before the wait began. Bytes of a pipelined request stay
   // in the socket for the next ReadRequest.
-  lowest().socket().async_wait(
-      tcp::socket::wait_read,
-      [self = this->shared_from_this(), gen = watch_generation_](error_code ec) {
-        self->OnReadable(ec, gen);
-      });
+  lowest().socket().async_wait(tcp::socket::wait_read,
+                               [self = this->shared_from_this(), gen = watch_generation_](
+                                   error_code ec) { self->OnReadable(ec, gen); });
 }
 
 template <typename Stream>

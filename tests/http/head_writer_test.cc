@@ -23,8 +23,12 @@ bhttp::response<bhttp::string_body> ParseResponse(const std::string& wire, bool 
 TEST(HeadWriterTest, ResponseWithLengthRoundTripsThroughAParser) {
   HeaderList headers = {{"X-Request-Id", "req-1"}, {"Retry-After", "5"}};
   std::string wire;
-  WriteResponseHead({.version = 11, .status = 503, .content_type = "application/json",
-                     .headers = &headers, .content_length = 2, .keep_alive = true},
+  WriteResponseHead({.version = 11,
+                     .status = 503,
+                     .content_type = "application/json",
+                     .headers = &headers,
+                     .content_length = 2,
+                     .keep_alive = true},
                     wire);
   EXPECT_EQ(wire.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0), 0u) << wire;
   wire += "{}";
@@ -39,8 +43,11 @@ TEST(HeadWriterTest, ResponseWithLengthRoundTripsThroughAParser) {
 
 TEST(HeadWriterTest, ChunkedStreamWithChunkSizeLines) {
   std::string wire;
-  WriteResponseHead({.version = 11, .status = 200, .content_type = "text/event-stream",
-                     .content_length = std::nullopt, .keep_alive = false},
+  WriteResponseHead({.version = 11,
+                     .status = 200,
+                     .content_type = "text/event-stream",
+                     .content_length = std::nullopt,
+                     .keep_alive = false},
                     wire);
   EXPECT_NE(wire.find("Transfer-Encoding: chunked\r\n"), std::string::npos);
   EXPECT_NE(wire.find("Connection: close\r\n"), std::string::npos);
@@ -70,9 +77,8 @@ TEST(HeadWriterTest, Http10SaysKeepAliveOnlyWhenItKeepsTheConnection) {
   EXPECT_EQ(close.find("Connection:"), std::string::npos);
   // A 1.0 stream has no chunking: its end is the end of the connection.
   std::string stream;
-  WriteResponseHead({.version = 10, .status = 200, .content_length = std::nullopt,
-                     .keep_alive = false},
-                    stream);
+  WriteResponseHead(
+      {.version = 10, .status = 200, .content_length = std::nullopt, .keep_alive = false}, stream);
   EXPECT_EQ(stream.find("Transfer-Encoding"), std::string::npos);
   EXPECT_EQ(stream.find("Content-Length"), std::string::npos);
 }
@@ -95,8 +101,7 @@ TEST(HeadWriterTest, FieldsThatCouldSplitTheHeadAreDropped) {
                         {"Bad:Name", "v"},
                         {"", "v"}};
   std::string wire;
-  WriteResponseHead({.version = 11, .status = 200, .headers = &headers, .content_length = 0},
-                    wire);
+  WriteResponseHead({.version = 11, .status = 200, .headers = &headers, .content_length = 0}, wire);
   EXPECT_NE(wire.find("X-Ok: fine\r\n"), std::string::npos);
   EXPECT_EQ(wire.find("Set-Cookie"), std::string::npos) << wire;
   EXPECT_EQ(wire.find("X-Bare-Lf"), std::string::npos);
@@ -108,8 +113,11 @@ TEST(HeadWriterTest, FieldsThatCouldSplitTheHeadAreDropped) {
 TEST(HeadWriterTest, RequestHeadFramesTheBody) {
   HeaderList headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer k"}};
   std::string wire;
-  WriteRequestHead({.method = "POST", .target = "/v1/chat/completions", .host = "127.0.0.1:8000",
-                    .headers = &headers, .content_length = 2},
+  WriteRequestHead({.method = "POST",
+                    .target = "/v1/chat/completions",
+                    .host = "127.0.0.1:8000",
+                    .headers = &headers,
+                    .content_length = 2},
                    wire);
   wire += "{}";
   bhttp::request_parser<bhttp::string_body> parser;

@@ -81,9 +81,12 @@ std::string RenderChatMl(const std::vector<ChatMessage>& messages, bool add_gene
 
 std::string_view ChatFormatName(ChatFormat format) {
   switch (format) {
-    case ChatFormat::kDeepSeekR1: return "deepseek-r1";
-    case ChatFormat::kLlama3: return "llama3";
-    case ChatFormat::kChatMl: return "chatml";
+    case ChatFormat::kDeepSeekR1:
+      return "deepseek-r1";
+    case ChatFormat::kLlama3:
+      return "llama3";
+    case ChatFormat::kChatMl:
+      return "chatml";
   }
   return "chatml";
 }
@@ -102,9 +105,12 @@ ChatFormat DetectChatFormat(std::string_view chat_template, std::string_view pre
 std::string RenderChat(ChatFormat format, const std::vector<ChatMessage>& messages,
                        std::string_view bos, bool add_generation_prompt) {
   switch (format) {
-    case ChatFormat::kDeepSeekR1: return RenderDeepSeekR1(messages, bos, add_generation_prompt);
-    case ChatFormat::kLlama3: return RenderLlama3(messages, bos, add_generation_prompt);
-    case ChatFormat::kChatMl: return RenderChatMl(messages, add_generation_prompt);
+    case ChatFormat::kDeepSeekR1:
+      return RenderDeepSeekR1(messages, bos, add_generation_prompt);
+    case ChatFormat::kLlama3:
+      return RenderLlama3(messages, bos, add_generation_prompt);
+    case ChatFormat::kChatMl:
+      return RenderChatMl(messages, add_generation_prompt);
   }
   return RenderChatMl(messages, add_generation_prompt);
 }

@@ -12,11 +12,12 @@
 #include "common/status.h"
 #include "engine/tokenizer/pre_tokenizer.h"
 #include "engine/tokenizer/special_tokens.h"
+#include "engine/tokenizer/tokenizer.h"
 #include "engine/tokenizer/vocab.h"
 
 namespace bastion::engine {
 
-class BpeTokenizer {
+class BpeTokenizer : public Tokenizer {
  public:
   // Checks the vocabulary: model "gpt2", a known pre-tokenizer, every merge naming two
   // tokens whose concatenation is a token, the 256 byte-level characters present.
@@ -24,10 +25,10 @@ class BpeTokenizer {
 
   // Token ids of `text` (no BOS). User-defined tokens (<think>) are always matched;
   // control tokens (<｜User｜>) only when `parse_special`.
-  std::vector<TokenId> Encode(std::string_view text, bool parse_special) const;
+  std::vector<TokenId> Encode(std::string_view text, bool parse_special) const override;
   // The bytes token `id` stands for (may be part of a UTF-8 character); empty if unknown.
-  std::string Decode(TokenId id) const;
-  size_t size() const { return tokens_.size(); }
+  std::string Decode(TokenId id) const override;
+  size_t size() const override { return tokens_.size(); }
 
  private:
   struct Merge {
@@ -39,8 +40,8 @@ class BpeTokenizer {
            static_cast<uint32_t>(right);
   }
 
-  BpeTokenizer(PreTokenizer pre, SpecialTokens special) : pre_(std::move(pre)),
-                                                          special_(std::move(special)) {}
+  BpeTokenizer(PreTokenizer pre, SpecialTokens special)
+      : pre_(std::move(pre)), special_(std::move(special)) {}
   Status Index(const Vocab& vocab);
   void EncodePiece(std::string_view piece, std::vector<TokenId>& out) const;
   void MergeSymbols(std::vector<TokenId>& symbols) const;
@@ -51,7 +52,7 @@ class BpeTokenizer {
   std::vector<TokenType> types_;
   std::unordered_map<std::string, TokenId> ids_;
   std::unordered_map<uint64_t, Merge> merges_;
-  TokenId byte_ids_[256] = {};  // the token of each byte's byte-level character
+  TokenId byte_ids_[256] = {};     // the token of each byte's byte-level character
   bool whole_word_first_ = false;  // Llama 3's ignore_merges: a piece in the vocab is one token
 };
 

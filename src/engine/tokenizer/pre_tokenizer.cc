@@ -65,11 +65,10 @@ void PreTokenizer::Split(std::string_view text, std::vector<std::string_view>& p
   size_t done = 0;  // text before this offset is in `pieces`
   size_t from = 0;
   while (from < text.size()) {
-    int rc = regex_->jit
-                 ? pcre2_jit_match(regex_->code, subject, text.size(), from, 0, match_data.get(),
-                                   nullptr)
-                 : pcre2_match(regex_->code, subject, text.size(), from, 0, match_data.get(),
-                               nullptr);
+    int rc = regex_->jit ? pcre2_jit_match(regex_->code, subject, text.size(), from, 0,
+                                           match_data.get(), nullptr)
+                         : pcre2_match(regex_->code, subject, text.size(), from, 0,
+                                       match_data.get(), nullptr);
     if (rc < 0) break;  // no further match: the rest is invalid UTF-8
     const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(match_data.get());
     size_t start = ovector[0], end = ovector[1];

@@ -16,9 +16,8 @@ SpecialTokens SpecialTokens::FromVocab(const Vocab& vocab) {
     ++s.count_;
   }
   for (auto& entries : s.by_first_byte_) {
-    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-      return a.text.size() > b.text.size();
-    });
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const Entry& a, const Entry& b) { return a.text.size() > b.text.size(); });
   }
   return s;
 }

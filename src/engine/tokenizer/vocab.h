@@ -26,11 +26,11 @@ struct Vocab {
   std::string model;  // "gpt2" (byte-level BPE) or "llama" (SentencePiece BPE)
   std::string pre;    // pre-tokenizer name, e.g. "deepseek-r1-qwen"
   std::vector<std::string> tokens;
-  std::vector<TokenType> types;   // empty, or one per token
-  std::vector<float> scores;      // SentencePiece merge scores; empty for gpt2
+  std::vector<TokenType> types;     // empty, or one per token
+  std::vector<float> scores;        // SentencePiece merge scores; empty for gpt2
   std::vector<std::string> merges;  // gpt2: "left right", best first
   std::optional<TokenId> bos, eos, unknown, padding;
-  bool add_bos = false;
+  bool add_bos = false;  // prompts start with `bos`
 };
 
 }  // namespace bastion::engine

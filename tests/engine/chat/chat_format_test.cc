@@ -8,11 +8,10 @@ namespace {
 constexpr std::string_view kBos = "<｜begin▁of▁sentence｜>";
 
 TEST(ChatFormatTest, DeepSeekR1MatchesTheReferenceTemplate) {
-  std::vector<ChatMessage> messages = {
-      {"system", "Be brief."},
-      {"user", "2+2?"},
-      {"assistant", "<think>\nadd them\n</think>\n\n4"},
-      {"user", "and 3+3?"}};
+  std::vector<ChatMessage> messages = {{"system", "Be brief."},
+                                       {"user", "2+2?"},
+                                       {"assistant", "<think>\nadd them\n</think>\n\n4"},
+                                       {"user", "and 3+3?"}};
   EXPECT_EQ(RenderChat(ChatFormat::kDeepSeekR1, messages, kBos, true),
             "<｜begin▁of▁sentence｜>Be brief.<｜User｜>2+2?<｜Assistant｜>\n\n4"
             "<｜end▁of▁sentence｜><｜User｜>and 3+3?<｜Assistant｜><think>\n");

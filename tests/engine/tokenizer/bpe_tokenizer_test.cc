@@ -17,7 +17,8 @@ Vocab ToyVocab() {
     AppendByteLevel(std::string(1, static_cast<char>(b)), ch);
     v.tokens.push_back(ch);
   }
-  for (const char* t : {"he", "ll", "hell", "hello", "Ġw", "Ġwo", "or", "Ġwor"}) v.tokens.push_back(t);
+  for (const char* t : {"he", "ll", "hell", "hello", "Ġw", "Ġwo", "or", "Ġwor"})
+    v.tokens.push_back(t);
   v.merges = {"h e", "l l", "he ll", "hell o", "Ġ w", "o r", "Ġw o", "Ġw or"};
   v.types.assign(v.tokens.size(), TokenType::kNormal);
   v.tokens.push_back("<think>");
@@ -42,8 +43,7 @@ TEST(BpeTokenizerTest, MergesInRankOrder) {
   EXPECT_EQ(t->Encode("hello", false), (std::vector<TokenId>{Id(v, "hello")}));
   // " wor": "Ġ w" (rank 4) first, then "o r" (rank 5) before "Ġw o" (rank 6): Ġw + or.
   EXPECT_EQ(t->Encode(" wor", false), (std::vector<TokenId>{Id(v, "Ġwor")}));
-  EXPECT_EQ(t->Encode("hellx", false),
-            (std::vector<TokenId>{Id(v, "hell"), Id(v, "x")}));
+  EXPECT_EQ(t->Encode("hellx", false), (std::vector<TokenId>{Id(v, "hell"), Id(v, "x")}));
 }
 
 TEST(BpeTokenizerTest, UserDefinedTokensAlwaysMatchControlTokensOnlyWhenAsked) {

@@ -35,8 +35,7 @@ TEST(PreTokenizerTest, WhitespaceRunsLeaveTheLastSpaceToTheNextWord) {
 }
 
 TEST(PreTokenizerTest, UnicodeLettersAndCjk) {
-  EXPECT_EQ(Split(PreTokenizerKind::kQwen2, "Führer 我想在apple"),
-            (V{"Führer", " 我想在apple"}));
+  EXPECT_EQ(Split(PreTokenizerKind::kQwen2, "Führer 我想在apple"), (V{"Führer", " 我想在apple"}));
 }
 
 TEST(PreTokenizerTest, InvalidUtf8BecomesItsOwnPiecesAndNothingIsLost) {

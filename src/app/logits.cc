@@ -1,0 +1,80 @@
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "app/commands.h"
+#include "engine/model/transformer.h"
+#include "model/gguf/gguf_file.h"
+
+namespace bastion::app {
+namespace {
+
+struct LogitsFlags {
+  std::string model;
+  std::vector<int64_t> tokens;
+  std::string out;
+  bool all_positions = false;
+};
+
+int RunLogits(const LogitsFlags& flags) {
+  auto file = model::GgufFile::Open(flags.model);
+  if (!file.ok()) {
+    std::fprintf(stderr, "bastion logits: %s\n", file.status().message().c_str());
+    return kExitUsage;
+  }
+  auto model = engine::Transformer::Load(*file);
+  if (!model.ok()) {
+    std::fprintf(stderr, "bastion logits: %s: %s\n", flags.model.c_str(),
+                 model.status().message().c_str());
+    return kExitUsage;
+  }
+  const engine::ModelConfig& c = (*model)->config();
+  for (int64_t t : flags.tokens) {
+    if (t < 0 || t >= c.vocab_size) {
+      std::fprintf(stderr, "bastion logits: token %lld is not in the vocabulary (0-%u)\n",
+                   static_cast<long long>(t), c.vocab_size - 1);
+      return kExitUsage;
+    }
+  }
+  std::ofstream out(flags.out, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    std::fprintf(stderr, "bastion logits: cannot write '%s'\n", flags.out.c_str());
+    return kExitFailure;
+  }
+  engine::KvCache cache(c, flags.tokens.size());
+  std::vector<float> logits(c.vocab_size);
+  for (size_t pos = 0; pos < flags.tokens.size(); ++pos) {
+    (*model)->Forward(static_cast<engine::TokenId>(flags.tokens[pos]), pos, cache, logits.data());
+    if (flags.all_positions || pos + 1 == flags.tokens.size()) {
+      // x86-64 is little-endian: the floats are written as they are in memory.
+      out.write(reinterpret_cast<const char*>(logits.data()),
+                static_cast<std::streamsize>(logits.size() * sizeof(float)));
+    }
+  }
+  if (!out.flush()) {
+    std::fprintf(stderr, "bastion logits: writing '%s' failed\n", flags.out.c_str());
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command RegisterLogits(CLI::App& app) {
+  auto flags = std::make_shared<LogitsFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "logits",
+      "Run token ids through the model and write the final position's logits (or every\n"
+      "position's, row-major) as little-endian float32, for checks against other engines");
+  cmd->add_option("--model", flags->model, "Model file (GGUF)")->required();
+  cmd->add_option("--tokens", flags->tokens, "Token ids, comma-separated")
+      ->required()
+      ->delimiter(',');
+  cmd->add_option("--out", flags->out, "File to write the logits to")->required();
+  cmd->add_flag("--all-positions", flags->all_positions,
+                "Write every position's logits (tokens x vocab), not only the last");
+  return [flags] { return RunLogits(*flags); };
+}
+
+}  // namespace bastion::app

@@ -1,0 +1,177 @@
+#include "engine/model/transformer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <string>
+
+#include "engine/model/weight_lookup.h"
+
+namespace bastion::engine {
+namespace {
+
+void RmsNorm(const float* x, std::span<const float> weight, float epsilon, float* out) {
+  double sum = 0;
+  for (size_t i = 0; i < weight.size(); ++i) sum += static_cast<double>(x[i]) * x[i];
+  float scale = 1.0f / std::sqrt(static_cast<float>(sum / weight.size()) + epsilon);
+  for (size_t i = 0; i < weight.size(); ++i) out[i] = x[i] * scale * weight[i];
+}
+
+void AddBias(std::span<const float> bias, float* x) {
+  for (size_t i = 0; i < bias.size(); ++i) x[i] += bias[i];
+}
+
+// Llama 3.1's frequency scaling: long wavelengths slowed by `factor`, short ones kept, a
+// smooth blend between.
+float ScaleLlama3(float freq, const ModelConfig& c) {
+  float wavelength = 2 * std::numbers::pi_v<float> / freq;
+  float original = static_cast<float>(c.rope_original_context);
+  float high_wavelength = original / c.rope_high_freq_factor;
+  float low_wavelength = original / c.rope_low_freq_factor;
+  if (wavelength < high_wavelength) return freq;
+  if (wavelength > low_wavelength) return freq / c.rope_scale_factor;
+  float smooth = (original / wavelength - c.rope_low_freq_factor) /
+                 (c.rope_high_freq_factor - c.rope_low_freq_factor);
+  return (1 - smooth) * freq / c.rope_scale_factor + smooth * freq;
+}
+
+}  // namespace
+
+KvCache::KvCache(const ModelConfig& config, size_t capacity)
+    : capacity_(capacity),
+      width_(static_cast<size_t>(config.kv_heads) * config.head_dim),
+      keys_(config.layers * capacity * width_),
+      values_(config.layers * capacity * width_) {}
+
+Result<std::unique_ptr<Transformer>> Transformer::Load(const model::GgufFile& file) {
+  auto config = ModelConfigFromGguf(file);
+  if (!config.ok()) return config.status();
+  std::unique_ptr<Transformer> t(new Transformer(std::move(*config)));
+  if (Status st = t->LoadWeights(file); !st.ok()) return st;
+  const ModelConfig& c = t->config_;
+  auto rope_factors = Vector(file, "rope_freqs.weight", c.head_dim / 2, /*required=*/false);
+  if (!rope_factors.ok()) return rope_factors.status();
+  for (uint32_t i = 0; i < c.head_dim / 2; ++i) {
+    float freq = std::pow(c.rope_base, -2.0f * static_cast<float>(i) / c.head_dim);
+    if (c.rope_scale_factor > 0 && c.rope_original_context > 0) freq = ScaleLlama3(freq, c);
+    if (!rope_factors->empty()) freq /= (*rope_factors)[i];
+    t->inv_freq_.push_back(freq);
+  }
+  return t;
+}
+
+Status Transformer::LoadWeights(const model::GgufFile& file) {
+  const ModelConfig& c = config_;
+  const size_t kv = static_cast<size_t>(c.kv_heads) * c.head_dim;
+  WeightLoader w(file);
+  embedding_ = w.Matrix("token_embd.weight", c.vocab_size, c.embedding);
+  output_norm_ = w.Norm("output_norm.weight", c.embedding);
+  // Untied models (R1-Distill-Qwen) have their own output matrix; tied ones reuse the embedding.
+  output_ = file.FindTensor("output.weight") != nullptr
+                ? w.Matrix("output.weight", c.vocab_size, c.embedding)
+                : embedding_;
+  for (uint32_t i = 0; i < c.layers; ++i) {
+    const std::string p = "blk." + std::to_string(i) + ".";
+    Layer l;
+    l.attn_norm = w.Norm(p + "attn_norm.weight", c.embedding);
+    l.ffn_norm = w.Norm(p + "ffn_norm.weight", c.embedding);
+    l.q = w.Matrix(p + "attn_q.weight", c.embedding, c.embedding);
+    l.k = w.Matrix(p + "attn_k.weight", kv, c.embedding);
+    l.v = w.Matrix(p + "attn_v.weight", kv, c.embedding);
+    l.o = w.Matrix(p + "attn_output.weight", c.embedding, c.embedding);
+    l.gate = w.Matrix(p + "ffn_gate.weight", c.feed_forward, c.embedding);
+    l.up = w.Matrix(p + "ffn_up.weight", c.feed_forward, c.embedding);
+    l.down = w.Matrix(p + "ffn_down.weight", c.embedding, c.feed_forward);
+    l.q_bias = w.OptionalNorm(p + "attn_q.bias", c.embedding);
+    l.k_bias = w.OptionalNorm(p + "attn_k.bias", kv);
+    l.v_bias = w.OptionalNorm(p + "attn_v.bias", kv);
+    layers_.push_back(l);
+  }
+  return w.status();
+}
+
+void Transformer::Rope(float* vec, size_t heads, size_t pos) const {
+  const size_t half = config_.head_dim / 2;
+  for (size_t i = 0; i < half; ++i) {
+    float angle = static_cast<float>(pos) * inv_freq_[i];
+    float cos = std::cos(angle), sin = std::sin(angle);
+    for (size_t h = 0; h < heads; ++h) {
+      float* head = vec + h * config_.head_dim;
+      bool interleaved = config_.rope_style == RopeStyle::kInterleaved;
+      float& a = interleaved ? head[2 * i] : head[i];
+      float& b = interleaved ? head[2 * i + 1] : head[i + half];
+      float x0 = a, x1 = b;
+      a = x0 * cos - x1 * sin;
+      b = x0 * sin + x1 * cos;
+    }
+  }
+}
+
+void Transformer::Attention(const Layer& l, size_t layer, size_t pos, KvCache& cache,
+                            float* x) const {
+  const ModelConfig& c = config_;
+  const size_t hd = c.head_dim;
+  std::vector<float> xb(c.embedding), q(c.embedding), out(c.embedding), delta(c.embedding);
+  RmsNorm(x, l.attn_norm, c.rms_epsilon, xb.data());
+  float* k = cache.Key(layer, pos);
+  float* v = cache.Value(layer, pos);
+  MatVecReference(l.q, xb.data(), q.data());
+  MatVecReference(l.k, xb.data(), k);
+  MatVecReference(l.v, xb.data(), v);
+  AddBias(l.q_bias, q.data());
+  AddBias(l.k_bias, k);
+  AddBias(l.v_bias, v);
+  Rope(q.data(), c.heads, pos);
+  Rope(k, c.kv_heads, pos);
+  std::vector<float> scores(pos + 1);
+  const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
+  for (size_t h = 0; h < c.heads; ++h) {
+    const size_t kvh = h / (c.heads / c.kv_heads);
+    const float* qh = q.data() + h * hd;
+    for (size_t t = 0; t <= pos; ++t) {
+      const float* kt = cache.Key(layer, t) + kvh * hd;
+      float dot = 0;
+      for (size_t i = 0; i < hd; ++i) dot += qh[i] * kt[i];
+      scores[t] = dot * scale;
+    }
+    float max = *std::max_element(scores.begin(), scores.end());
+    float sum = 0;
+    for (float& s : scores) sum += (s = std::exp(s - max));
+    float* oh = out.data() + h * hd;
+    std::fill(oh, oh + hd, 0.0f);
+    for (size_t t = 0; t <= pos; ++t) {
+      const float* vt = cache.Value(layer, t) + kvh * hd;
+      float a = scores[t] / sum;
+      for (size_t i = 0; i < hd; ++i) oh[i] += a * vt[i];
+    }
+  }
+  MatVecReference(l.o, out.data(), delta.data());
+  for (size_t i = 0; i < c.embedding; ++i) x[i] += delta[i];
+}
+
+void Transformer::FeedForward(const Layer& l, float* x) const {
+  const ModelConfig& c = config_;
+  std::vector<float> xb(c.embedding), gate(c.feed_forward), up(c.feed_forward), delta(c.embedding);
+  RmsNorm(x, l.ffn_norm, c.rms_epsilon, xb.data());
+  MatVecReference(l.gate, xb.data(), gate.data());
+  MatVecReference(l.up, xb.data(), up.data());
+  for (size_t i = 0; i < c.feed_forward; ++i) {
+    gate[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];  // SiLU(gate) * up
+  }
+  MatVecReference(l.down, gate.data(), delta.data());
+  for (size_t i = 0; i < c.embedding; ++i) x[i] += delta[i];
+}
+
+void Transformer::Forward(TokenId token, size_t pos, KvCache& cache, float* logits) const {
+  const ModelConfig& c = config_;
+  std::vector<float> x(c.embedding), xb(c.embedding);
+  DequantizeRow(embedding_, static_cast<size_t>(token), x.data());
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    Attention(layers_[i], i, pos, cache, x.data());
+    FeedForward(layers_[i], x.data());
+  }
+  RmsNorm(x.data(), output_norm_, c.rms_epsilon, xb.data());
+  MatVecReference(output_, xb.data(), logits);
+}
+
+}  // namespace bastion::engine

@@ -1,0 +1,63 @@
+#pragma once
+// The decoder the R1-Distill models share (Llama and Qwen2 blocks: RMSNorm, RoPE, grouped
+// query attention, SwiGLU), with weights used in place from a GGUF file. This is the
+// engine's reference forward pass: one token at a time, one thread, the reference kernels.
+// Thread-safety: a Transformer is immutable after Load; each sequence has its own KvCache.
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "common/status.h"
+#include "engine/kernels/matvec.h"
+#include "engine/model/model_config.h"
+#include "engine/tokenizer/vocab.h"
+#include "model/gguf/gguf_file.h"
+
+namespace bastion::engine {
+
+// Keys and values of every position seen so far, per layer.
+class KvCache {
+ public:
+  KvCache(const ModelConfig& config, size_t capacity);
+  size_t capacity() const { return capacity_; }
+  float* Key(size_t layer, size_t pos) { return &keys_[(layer * capacity_ + pos) * width_]; }
+  float* Value(size_t layer, size_t pos) { return &values_[(layer * capacity_ + pos) * width_]; }
+
+ private:
+  size_t capacity_;
+  size_t width_;  // kv_heads * head_dim
+  std::vector<float> keys_, values_;
+};
+
+class Transformer {
+ public:
+  // REQUIRES: `file` outlives the Transformer (weights are views into it).
+  static Result<std::unique_ptr<Transformer>> Load(const model::GgufFile& file);
+
+  const ModelConfig& config() const { return config_; }
+
+  // Runs `token` at position `pos` (0-based; earlier positions must be in `cache`) and
+  // writes vocab_size logits. REQUIRES: pos < cache.capacity().
+  void Forward(TokenId token, size_t pos, KvCache& cache, float* logits) const;
+
+ private:
+  struct Layer {
+    std::span<const float> attn_norm, ffn_norm;
+    WeightMatrix q, k, v, o, gate, up, down;
+    std::span<const float> q_bias, k_bias, v_bias;  // qwen2 only
+  };
+  explicit Transformer(ModelConfig config) : config_(std::move(config)) {}
+  Status LoadWeights(const model::GgufFile& file);
+  void Attention(const Layer& l, size_t layer, size_t pos, KvCache& cache, float* x) const;
+  void FeedForward(const Layer& l, float* x) const;
+  void Rope(float* vec, size_t heads, size_t pos) const;
+
+  ModelConfig config_;
+  WeightMatrix embedding_{}, output_{};
+  std::span<const float> output_norm_;
+  std::vector<Layer> layers_;
+  std::vector<float> inv_freq_;  // head_dim / 2 RoPE frequencies
+};
+
+}  // namespace bastion::engine

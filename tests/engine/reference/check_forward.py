@@ -1,0 +1,107 @@
+"""Checks bastion's forward pass against the NumPy reference on small random Llama and Qwen2
+models, in every weight type the engine reads:
+
+    /usr/bin/python3 tests/engine/reference/check_forward.py BASTION_BIN
+
+For each architecture and type it writes a random model (GQA, Qwen2's q/k/v biases and untied
+output, Llama's tied embedding and Llama 3.1 RoPE scaling), runs `bastion logits
+--all-positions` on random tokens, and compares every position's logits. Both sides compute
+with the weights the file holds (the reference dequantizes them itself), so the tolerance
+measures the forward pass, not quantization error. Exit status 1 on any mismatch.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+import gguf_write
+from reference_forward import forward
+
+# Largest |bastion - reference| allowed, relative to the largest |reference logit|.
+TOLERANCE = {"F32": 2e-5, "F16": 2e-5, "BF16": 2e-5, "Q8_0": 2e-5, "Q4_0": 2e-5}
+EMBED, HEADS, KV_HEADS, FF, VOCAB, LAYERS, CONTEXT = 64, 4, 2, 96, 128, 2, 64
+
+
+def make_model(arch, dtype, rng):
+    hd = EMBED // HEADS
+    cfg = {"head_dim": hd, "heads": HEADS, "kv_heads": KV_HEADS, "eps": 1e-5,
+           "rope_base": 10000.0 if arch == "qwen2" else 500000.0,
+           "interleaved": arch == "llama",
+           "llama3_scaling": (8.0, 1.0, 4.0, 16) if arch == "llama" else None}
+    meta = {"general.architecture": arch, f"{arch}.context_length": CONTEXT,
+            f"{arch}.embedding_length": EMBED, f"{arch}.block_count": LAYERS,
+            f"{arch}.feed_forward_length": FF, f"{arch}.attention.head_count": HEADS,
+            f"{arch}.attention.head_count_kv": KV_HEADS,
+            f"{arch}.attention.layer_norm_rms_epsilon": 1e-5,
+            f"{arch}.rope.freq_base": cfg["rope_base"]}
+    if arch == "llama":
+        meta.update({"llama.rope.scaling.type": "llama3", "llama.rope.scaling.factor": 8.0,
+                     "llama.rope.scaling.low_freq_factor": 1.0,
+                     "llama.rope.scaling.high_freq_factor": 4.0,
+                     "llama.rope.scaling.original_context_length": 16})
+    tensors, weights = [], {"layers": []}
+
+    def add(name, shape, kind, scale=0.5):
+        values = rng.standard_normal(shape) * scale
+        if kind == "norm":
+            values = 1.0 + 0.1 * rng.standard_normal(shape)
+        raw, deq = gguf_write.encode(values, dtype if kind == "matrix" else "F32")
+        tensors.append((name, list(reversed(shape)), dtype if kind == "matrix" else "F32", raw))
+        return deq
+
+    kv = KV_HEADS * hd
+    weights["token_embd"] = add("token_embd.weight", (VOCAB, EMBED), "matrix")
+    weights["output_norm"] = add("output_norm.weight", (EMBED,), "norm")
+    if arch == "qwen2":  # untied output, as R1-Distill-Qwen
+        weights["output"] = add("output.weight", (VOCAB, EMBED), "matrix")
+    for i in range(LAYERS):
+        p = f"blk.{i}."
+        layer = {"attn_norm": add(p + "attn_norm.weight", (EMBED,), "norm"),
+                 "ffn_norm": add(p + "ffn_norm.weight", (EMBED,), "norm")}
+        for key, name, shape in [("q", "attn_q", (EMBED, EMBED)), ("k", "attn_k", (kv, EMBED)),
+                                 ("v", "attn_v", (kv, EMBED)), ("o", "attn_output", (EMBED, EMBED)),
+                                 ("gate", "ffn_gate", (FF, EMBED)), ("up", "ffn_up", (FF, EMBED)),
+                                 ("down", "ffn_down", (EMBED, FF))]:
+            layer[key] = add(p + name + ".weight", shape, "matrix", scale=0.2)
+        if arch == "qwen2":
+            for key, name, n in [("q_bias", "attn_q", EMBED), ("k_bias", "attn_k", kv),
+                                 ("v_bias", "attn_v", kv)]:
+                layer[key] = add(p + name + ".bias", (n,), "bias", scale=0.3)
+        weights["layers"].append(layer)
+    return meta, tensors, weights, cfg
+
+
+def check(bastion, arch, dtype, workdir, rng):
+    meta, tensors, weights, cfg = make_model(arch, dtype, rng)
+    path = os.path.join(workdir, f"{arch}-{dtype}.gguf")
+    gguf_write.write(path, meta, tensors)
+    tokens = rng.integers(0, VOCAB, size=9)
+    out = os.path.join(workdir, "logits.bin")
+    run = subprocess.run([bastion, "logits", "--model", path, "--tokens",
+                          ",".join(map(str, tokens)), "--out", out, "--all-positions"],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        print(f"FAIL {arch} {dtype}: bastion logits exited {run.returncode}: {run.stderr.strip()}")
+        return False
+    got = np.fromfile(out, dtype="<f4").reshape(len(tokens), VOCAB)
+    want = forward(weights, cfg, tokens)
+    error = np.abs(got - want).max() / np.abs(want).max()
+    ok = error <= TOLERANCE[dtype] and np.array_equal(got.argmax(1), want.argmax(1))
+    print(f"{'ok  ' if ok else 'FAIL'} {arch:5} {dtype:5} max relative error {error:.2e} "
+          f"(tolerance {TOLERANCE[dtype]:.0e})")
+    return ok
+
+
+def main():
+    bastion = sys.argv[1]
+    rng = np.random.default_rng(20261203)
+    with tempfile.TemporaryDirectory() as workdir:
+        results = [check(bastion, arch, dtype, workdir, rng)
+                   for arch in ("llama", "qwen2") for dtype in TOLERANCE]
+    sys.exit(0 if all(results) else 1)
+
+
+if __name__ == "__main__":
+    main()
