@@ -37,6 +37,60 @@ void DequantizeQ4_0(const uint8_t* row, size_t cols, float* out) {
   }
 }
 
+// Q4_K: super-blocks of 256: F16 d and dmin, 12 bytes packing 8 six-bit scales and mins,
+// then 128 bytes of 4-bit quants; sub-block j (32 elements) is d*scale_j*q - dmin*min_j.
+void ScaleMinK4(int j, const uint8_t* s, int& scale, int& min) {
+  if (j < 4) {
+    scale = s[j] & 63;
+    min = s[j + 4] & 63;
+  } else {
+    scale = (s[j + 4] & 0x0F) | ((s[j - 4] >> 6) << 4);
+    min = (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
+  }
+}
+
+void DequantizeQ4_K(const uint8_t* row, size_t cols, float* out) {
+  for (size_t b = 0; b < cols / 256; ++b, row += 144, out += 256) {
+    float d = F16ToFloat(Load16(row)), dmin = F16ToFloat(Load16(row + 2));
+    const uint8_t* scales = row + 4;
+    const uint8_t* q = row + 16;
+    for (int g = 0; g < 4; ++g, q += 32) {
+      int sc1, m1, sc2, m2;
+      ScaleMinK4(2 * g, scales, sc1, m1);
+      ScaleMinK4(2 * g + 1, scales, sc2, m2);
+      for (int l = 0; l < 32; ++l) {
+        out[g * 64 + l] = d * sc1 * (q[l] & 0x0F) - dmin * m1;
+        out[g * 64 + 32 + l] = d * sc2 * (q[l] >> 4) - dmin * m2;
+      }
+    }
+  }
+}
+
+// Q6_K: super-blocks of 256: 128 bytes of low nibbles, 64 of high bit pairs, 16 int8 scales
+// (one per 16 elements), F16 d; element = d*scale*(q - 32).
+void DequantizeQ6_K(const uint8_t* row, size_t cols, float* out) {
+  for (size_t b = 0; b < cols / 256; ++b, row += 210, out += 256) {
+    const uint8_t* ql = row;
+    const uint8_t* qh = row + 128;
+    const auto* sc = reinterpret_cast<const int8_t*>(row + 192);
+    float d = F16ToFloat(Load16(row + 208));
+    for (int n = 0; n < 2; ++n, ql += 64, qh += 32, sc += 8) {
+      for (int l = 0; l < 32; ++l) {
+        int is = l / 16;
+        int q1 = ((ql[l] & 0x0F) | ((qh[l] & 3) << 4)) - 32;
+        int q2 = ((ql[l + 32] & 0x0F) | (((qh[l] >> 2) & 3) << 4)) - 32;
+        int q3 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
+        int q4 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
+        float* y = out + n * 128;
+        y[l] = d * sc[is] * q1;
+        y[l + 32] = d * sc[is + 2] * q2;
+        y[l + 64] = d * sc[is + 4] * q3;
+        y[l + 96] = d * sc[is + 6] * q4;
+      }
+    }
+  }
+}
+
 size_t RowBytes(const WeightMatrix& w) {
   auto layout = model::GgmlLayout(w.type);
   return w.cols / layout.block_elements * layout.block_bytes;
@@ -51,6 +105,8 @@ Status CheckMatVecType(GgmlType type) {
     case GgmlType::kBF16:
     case GgmlType::kQ8_0:
     case GgmlType::kQ4_0:
+    case GgmlType::kQ4_K:
+    case GgmlType::kQ6_K:
       return Status::Ok();
     default:
       return Status::InvalidArgument("the engine has no kernel for " +
@@ -75,6 +131,12 @@ void DequantizeRow(const WeightMatrix& w, size_t row, float* out) {
       break;
     case GgmlType::kQ4_0:
       DequantizeQ4_0(p, w.cols, out);
+      break;
+    case GgmlType::kQ4_K:
+      DequantizeQ4_K(p, w.cols, out);
+      break;
+    case GgmlType::kQ6_K:
+      DequantizeQ6_K(p, w.cols, out);
       break;
     default:
       break;

@@ -1,6 +1,6 @@
 #pragma once
 // y = W x for a weight matrix stored as a GGUF tensor: `rows` rows of `cols` elements each,
-// row-major, in any type the engine reads (F32, F16, BF16, Q8_0, Q4_0). These are the
+// row-major, in any type the engine reads (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K). These are the
 // portable reference kernels: every SIMD kernel is tested against them.
 
 #include <cstddef>

@@ -3,9 +3,9 @@ models, in every weight type the engine reads:
 
     /usr/bin/python3 tests/engine/reference/check_forward.py BASTION_BIN
 
-For each architecture and type it writes a random model (GQA, Qwen2's q/k/v biases and untied
-output, Llama's tied embedding and Llama 3.1 RoPE scaling), runs `bastion logits
---all-positions` on random tokens, and compares every position's logits. Both sides compute
+For each architecture and type (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K) it writes a random
+model (GQA, Qwen2's q/k/v biases and untied output, Llama's tied embedding and Llama 3.1 RoPE
+scaling), runs `bastion logits --all-positions` on random tokens, and compares every position's logits. Both sides compute
 with the weights the file holds (the reference dequantizes them itself), so the tolerance
 measures the forward pass, not quantization error. Exit status 1 on any mismatch.
 """
@@ -20,11 +20,18 @@ import gguf_write
 from reference_forward import forward
 
 # Largest |bastion - reference| allowed, relative to the largest |reference logit|.
-TOLERANCE = {"F32": 2e-5, "F16": 2e-5, "BF16": 2e-5, "Q8_0": 2e-5, "Q4_0": 2e-5}
-EMBED, HEADS, KV_HEADS, FF, VOCAB, LAYERS, CONTEXT = 64, 4, 2, 96, 128, 2, 64
+TOLERANCE = {"F32": 2e-5, "F16": 2e-5, "BF16": 2e-5, "Q8_0": 2e-5, "Q4_0": 2e-5, "Q4_K": 2e-5,
+             "Q6_K": 2e-5}
+HEADS, KV_HEADS, VOCAB, LAYERS, CONTEXT = 4, 2, 128, 2, 64
+
+
+def dims(dtype):
+    """(hidden, feed-forward): K-quant rows hold whole 256-element super-blocks."""
+    return (256, 512) if dtype.endswith("_K") else (64, 96)
 
 
 def make_model(arch, dtype, rng):
+    EMBED, FF = dims(dtype)
     hd = EMBED // HEADS
     cfg = {"head_dim": hd, "heads": HEADS, "kv_heads": KV_HEADS, "eps": 1e-5,
            "rope_base": 10000.0 if arch == "qwen2" else 500000.0,
