@@ -16,6 +16,7 @@ inline constexpr int kExitUsage = 2;    // bad flags or configuration
 using Command = std::function<int()>;
 
 Command RegisterServe(CLI::App& app);
+Command RegisterBench(CLI::App& app);
 Command RegisterLogits(CLI::App& app);
 Command RegisterRun(CLI::App& app);
 Command RegisterTokenize(CLI::App& app);

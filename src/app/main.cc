@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     commands[app.get_subcommands({}).at(before)] = std::move(command);
   };
   add(&bastion::app::RegisterServe);
+  add(&bastion::app::RegisterBench);
   add(&bastion::app::RegisterLogits);
   add(&bastion::app::RegisterRun);
   add(&bastion::app::RegisterTokenize);

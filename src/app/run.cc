@@ -3,11 +3,9 @@
 
 #include "app/commands.h"
 #include "engine/generation/stop_strings.h"
+#include "engine/loaded_model.h"
 #include "engine/model/transformer.h"
 #include "engine/sampling/sampler.h"
-#include "engine/tokenizer/gguf_vocab.h"
-#include "engine/tokenizer/tokenizer.h"
-#include "model/gguf/gguf_file.h"
 
 namespace bastion::app {
 namespace {
@@ -18,11 +16,6 @@ struct RunFlags {
   int max_tokens = 128;
   engine::SamplingParams sampling;
 };
-
-int Fail(const std::string& what, const Status& status) {
-  std::fprintf(stderr, "bastion run: %s: %s\n", what.c_str(), status.message().c_str());
-  return kExitUsage;
-}
 
 int Generate(const RunFlags& flags, const engine::Transformer& model,
              const engine::Tokenizer& tokenizer, const engine::Vocab& vocab) {
@@ -54,15 +47,13 @@ int Generate(const RunFlags& flags, const engine::Transformer& model,
 }
 
 int RunOnce(const RunFlags& flags) {
-  auto file = model::GgufFile::Open(flags.model);
-  if (!file.ok()) return Fail(flags.model, file.status());
-  auto vocab = engine::VocabFromGguf(*file);
-  if (!vocab.ok()) return Fail(flags.model, vocab.status());
-  auto tokenizer = engine::CreateTokenizer(*vocab);
-  if (!tokenizer.ok()) return Fail(flags.model, tokenizer.status());
-  auto model = engine::Transformer::Load(*file);
-  if (!model.ok()) return Fail(flags.model, model.status());
-  return Generate(flags, **model, **tokenizer, *vocab);
+  auto loaded = engine::LoadModel(flags.model, engine::LoadParts::kTokenizerAndWeights);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "bastion run: %s\n", loaded.status().message().c_str());
+    return kExitUsage;
+  }
+  const engine::LoadedModel& m = **loaded;
+  return Generate(flags, *m.transformer, *m.tokenizer, m.vocab);
 }
 
 }  // namespace

@@ -4,9 +4,7 @@
 #include <string>
 
 #include "app/commands.h"
-#include "engine/tokenizer/gguf_vocab.h"
-#include "engine/tokenizer/tokenizer.h"
-#include "model/gguf/gguf_file.h"
+#include "engine/loaded_model.h"
 
 namespace bastion::app {
 namespace {
@@ -17,26 +15,14 @@ struct TokenizeFlags {
 };
 
 int RunTokenize(const TokenizeFlags& flags) {
-  auto file = model::GgufFile::Open(flags.model);
-  if (!file.ok()) {
-    std::fprintf(stderr, "bastion tokenize: %s\n", file.status().message().c_str());
-    return kExitUsage;
-  }
-  auto vocab = engine::VocabFromGguf(*file);
-  if (!vocab.ok()) {
-    std::fprintf(stderr, "bastion tokenize: %s: %s\n", flags.model.c_str(),
-                 vocab.status().message().c_str());
-    return kExitUsage;
-  }
-  auto tokenizer = engine::CreateTokenizer(*vocab);
-  if (!tokenizer.ok()) {
-    std::fprintf(stderr, "bastion tokenize: %s: %s\n", flags.model.c_str(),
-                 tokenizer.status().message().c_str());
+  auto loaded = engine::LoadModel(flags.model, engine::LoadParts::kTokenizer);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "bastion tokenize: %s\n", loaded.status().message().c_str());
     return kExitUsage;
   }
   std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
   std::string line;
-  for (engine::TokenId id : (*tokenizer)->Encode(text, flags.parse_special)) {
+  for (engine::TokenId id : (*loaded)->tokenizer->Encode(text, flags.parse_special)) {
     if (!line.empty()) line += ' ';
     line += std::to_string(id);
   }

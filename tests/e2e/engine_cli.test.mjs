@@ -55,3 +55,17 @@ test('run with a seed is reproducible', { skip }, () => {
   assert.equal(a.stdout, b.stdout);
 });
 
+
+test('bench --json gives the four figures', { skip }, () => {
+  const r = bastion(['bench', '--model', STORIES, '-p', '8', '-n', '8', '-t', '1', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const figures = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(figures).sort(), ['bandwidth_gbs', 'decode_tps', 'peak_rss_bytes', 'prefill_tps']);
+  for (const [key, value] of Object.entries(figures)) assert.ok(Number.isFinite(value) && value > 0, `${key}=${value}`);
+});
+
+test('bench refuses a run longer than the model context', { skip }, () => {
+  const r = bastion(['bench', '--model', STORIES, '-p', '100000', '-n', '1']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /context/);
+});

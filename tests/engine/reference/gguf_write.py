@@ -41,15 +41,24 @@ def _blocks(x):
     return x.reshape(-1, 32)
 
 
+def _pack(scales_f16, payload_u8):
+    """Blocks laid out as [f16 scale][payload bytes], vectorised (models of billions of
+    weights are written in seconds)."""
+    n = len(scales_f16)
+    out = np.empty((n, 2 + payload_u8.shape[1]), dtype=np.uint8)
+    out[:, :2] = scales_f16.astype("<f2").view(np.uint8).reshape(n, 2)
+    out[:, 2:] = payload_u8
+    return out.tobytes()
+
+
 def _q8_0(x):
     blocks = _blocks(x)
     amax = np.abs(blocks).max(axis=1)
     d = (amax / 127.0).astype(np.float16)
     inv = np.where(d != 0, 1.0 / d.astype(np.float32), 0.0)
     q = np.clip(np.round(blocks * inv[:, None]), -127, 127).astype(np.int8)
-    raw = b"".join(d[i].tobytes() + q[i].tobytes() for i in range(len(blocks)))
     deq = d.astype(np.float64)[:, None] * q.astype(np.float64)
-    return raw, deq.reshape(x.shape)
+    return _pack(d, q.view(np.uint8)), deq.reshape(x.shape)
 
 
 def _q4_0(x):
@@ -60,9 +69,8 @@ def _q4_0(x):
     inv = np.where(d != 0, 1.0 / d.astype(np.float32), 0.0)
     q = np.clip(np.floor(blocks * inv[:, None] + 8.5), 0, 15).astype(np.uint8)
     packed = (q[:, :16] | (q[:, 16:] << 4)).astype(np.uint8)
-    raw = b"".join(d[i].tobytes() + packed[i].tobytes() for i in range(len(blocks)))
     deq = d.astype(np.float64)[:, None] * (q.astype(np.float64) - 8)
-    return raw, deq.reshape(x.shape)
+    return _pack(d, packed), deq.reshape(x.shape)
 
 
 def _string(s):

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# bench/engine: the embedded engine's speed on a random-weight model of
+# DeepSeek-R1-Distill-Qwen-1.5B's shape at Q8_0, next to the machine's memory bandwidth and
+# the issue's targets (llama.cpp build 4748 on this machine class: 74 tokens/s prefill of 64
+# tokens, 16.4 tokens/s decode with 2 threads).
+#
+#   bash bench/engine/run.sh          PROMPT=64 GEN=16 THREADS=2 KEEP_MODEL=1 to keep the file
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BASTION_BIN=${BASTION_BIN:-$ROOT/build/bastion}
+PROMPT=${PROMPT:-64}
+GEN=${GEN:-16}
+THREADS=${THREADS:-2}
+MODEL=${MODEL:-${TMPDIR:-/tmp}/bastion-bench-r1-qwen-1.5b-q8_0.gguf}
+
+[[ -x "$BASTION_BIN" ]] || { echo "bench/engine: build bastion first (make)" >&2; exit 1; }
+if [[ ! -f "$MODEL" ]]; then
+  echo "bench/engine: writing $MODEL (random weights, ~1.9 GB)" >&2
+  /usr/bin/python3 "$HERE/make_random_model.py" "$MODEL"
+fi
+echo "== bench/engine: $(date -u '+%Y-%m-%d %H:%M UTC'), nproc=$(nproc), $("$BASTION_BIN" version)"
+"$BASTION_BIN" bench --model "$MODEL" -p "$PROMPT" -n "$GEN" -t "$THREADS" | tee "${TMPDIR:-/tmp}/bench-engine.txt"
+json=$("$BASTION_BIN" bench --model "$MODEL" -p "$PROMPT" -n "$GEN" -t "$THREADS" --json)
+/usr/bin/python3 - "$json" <<'PY'
+import json, sys
+f = json.loads(sys.argv[1])
+targets = [("prefill", f["prefill_tps"], 1.5 * 74), ("decode", f["decode_tps"], 1.05 * 16.4)]
+print("== targets (issue 3: prefill >= 1.5x llama.cpp's 74 t/s, decode >= 1.05x its 16.4 t/s)")
+for name, got, want in targets:
+    print(f"{'PASS' if got >= want else 'MISS'}  {name}: {got:.2f} tokens/s (target {want:.1f})")
+PY
+[[ "${KEEP_MODEL:-1}" == 1 ]] || rm -f "$MODEL"

@@ -1,0 +1,129 @@
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "app/commands.h"
+#include "common/json_writer.h"
+#include "engine/bench/memory_bandwidth.h"
+#include "engine/loaded_model.h"
+
+namespace bastion::app {
+namespace {
+
+struct BenchFlags {
+  std::string model;
+  int prompt_tokens = 512;
+  int generate_tokens = 128;
+  int threads = 0;  // 0: one per core
+  bool json = false;
+};
+
+struct BenchFigures {
+  double prefill_tps = 0;
+  double decode_tps = 0;
+  uint64_t peak_rss_bytes = 0;
+  double bandwidth_gbs = 0;
+};
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+BenchFigures Measure(const engine::Transformer& model, const BenchFlags& flags, size_t threads) {
+  const engine::ModelConfig& c = model.config();
+  const size_t total = static_cast<size_t>(flags.prompt_tokens + flags.generate_tokens);
+  engine::KvCache cache(c, total);
+  std::vector<float> logits(c.vocab_size);
+  std::mt19937 rng(1234);
+  std::uniform_int_distribution<engine::TokenId> any_token(0, static_cast<int>(c.vocab_size) - 1);
+  BenchFigures f;
+  auto start = std::chrono::steady_clock::now();
+  for (size_t pos = 0; pos < static_cast<size_t>(flags.prompt_tokens); ++pos) {
+    model.Forward(any_token(rng), pos, cache, logits.data());
+  }
+  f.prefill_tps = flags.prompt_tokens / Seconds(start);
+  start = std::chrono::steady_clock::now();
+  for (size_t pos = flags.prompt_tokens; pos < total; ++pos) {
+    auto next = static_cast<engine::TokenId>(std::max_element(logits.begin(), logits.end()) -
+                                             logits.begin());
+    model.Forward(next, pos, cache, logits.data());
+  }
+  f.decode_tps = flags.generate_tokens / Seconds(start);
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  f.peak_rss_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // before the bandwidth buffer
+  f.bandwidth_gbs = engine::MeasureReadBandwidth(threads);
+  return f;
+}
+
+void Print(const BenchFigures& f, const BenchFlags& flags, size_t threads, uint64_t weight_bytes) {
+  if (flags.json) {
+    JsonWriter w;
+    w.BeginObject()
+        .Key("prefill_tps").Double(f.prefill_tps)
+        .Key("decode_tps").Double(f.decode_tps)
+        .Key("peak_rss_bytes").Uint(f.peak_rss_bytes)
+        .Key("bandwidth_gbs").Double(f.bandwidth_gbs)
+        .EndObject();
+    std::printf("%s\n", w.str().c_str());
+    return;
+  }
+  double decode_gbs = f.decode_tps * static_cast<double>(weight_bytes) / 1e9;
+  std::printf("model:     %s (%.1f MB of weights)\n", flags.model.c_str(), weight_bytes / 1e6);
+  std::printf("prefill:   %.2f tokens/s (%d tokens)\n", f.prefill_tps, flags.prompt_tokens);
+  std::printf("decode:    %.2f tokens/s (%d tokens), reading %.1f GB/s of weights\n",
+              f.decode_tps, flags.generate_tokens, decode_gbs);
+  std::printf("bandwidth: %.1f GB/s measured with %zu threads: the decode ceiling is %.2f tokens/s\n",
+              f.bandwidth_gbs, threads, f.bandwidth_gbs * 1e9 / static_cast<double>(weight_bytes));
+  std::printf("memory:    %.1f MB peak resident\n", f.peak_rss_bytes / 1e6);
+  std::printf("note:      the engine runs its portable reference kernels on one thread for now\n");
+}
+
+int RunBench(const BenchFlags& flags) {
+  auto loaded = engine::LoadModel(flags.model, engine::LoadParts::kWeights);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "bastion bench: %s\n", loaded.status().message().c_str());
+    return kExitUsage;
+  }
+  const engine::Transformer& model = *(*loaded)->transformer;
+  size_t total = static_cast<size_t>(flags.prompt_tokens + flags.generate_tokens);
+  if (total > model.config().context_length) {
+    std::fprintf(stderr, "bastion bench: -p + -n = %zu exceeds the model's context of %u\n",
+                 total, model.config().context_length);
+    return kExitUsage;
+  }
+  size_t threads = flags.threads > 0 ? static_cast<size_t>(flags.threads)
+                                     : std::max(1u, std::thread::hardware_concurrency());
+  uint64_t weight_bytes = 0;
+  for (const auto& t : (*loaded)->file.tensors()) weight_bytes += t.size_bytes;
+  Print(Measure(model, flags, threads), flags, threads, weight_bytes);
+  return kExitOk;
+}
+
+}  // namespace
+
+Command RegisterBench(CLI::App& app) {
+  auto flags = std::make_shared<BenchFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "bench",
+      "Measure prefill and decode speed on a model with random prompt tokens, peak memory,\n"
+      "and the machine's memory read bandwidth (the ceiling for decode) beside them");
+  cmd->add_option("--model", flags->model, "Model file (GGUF)")->required();
+  cmd->add_option("-p,--prompt-tokens", flags->prompt_tokens, "Prompt length")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("-n,--gen-tokens", flags->generate_tokens, "Tokens to generate")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("-t,--threads", flags->threads, "Threads (default: one per core)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_flag("--json", flags->json,
+                "Print {\"prefill_tps\",\"decode_tps\",\"peak_rss_bytes\",\"bandwidth_gbs\"}");
+  return [flags] { return RunBench(*flags); };
+}
+
+}  // namespace bastion::app

@@ -1,0 +1,34 @@
+#pragma once
+// A model file opened for the engine: the mapped GGUF, its vocabulary and tokenizer, and
+// (unless only the tokenizer is wanted) the transformer whose weights point into the file.
+// Immutable once loaded; the parts may be used from many threads.
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "engine/model/transformer.h"
+#include "engine/tokenizer/tokenizer.h"
+#include "engine/tokenizer/vocab.h"
+#include "model/gguf/gguf_file.h"
+
+namespace bastion::engine {
+
+struct LoadedModel {
+  explicit LoadedModel(model::GgufFile f) : file(std::move(f)) {}
+  model::GgufFile file;
+  Vocab vocab;
+  std::unique_ptr<Tokenizer> tokenizer;      // null when loaded for the weights only
+  std::unique_ptr<Transformer> transformer;  // null when loaded for the tokenizer only
+};
+
+enum class LoadParts {
+  kTokenizer,
+  kWeights,  // benchmarks of random-weight files, which carry no vocabulary
+  kTokenizerAndWeights,
+};
+
+// Errors name the file and what is wrong with it.
+Result<std::unique_ptr<LoadedModel>> LoadModel(const std::string& path, LoadParts parts);
+
+}  // namespace bastion::engine
