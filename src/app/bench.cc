@@ -9,6 +9,7 @@
 #include "app/commands.h"
 #include "common/json_writer.h"
 #include "engine/bench/memory_bandwidth.h"
+#include "engine/kernels/matvec_fast.h"
 #include "engine/loaded_model.h"
 
 namespace bastion::app {
@@ -60,7 +61,8 @@ BenchFigures Measure(const engine::Transformer& model, const BenchFlags& flags, 
   return f;
 }
 
-void Print(const BenchFigures& f, const BenchFlags& flags, size_t threads, uint64_t weight_bytes) {
+void Print(const BenchFigures& f, const BenchFlags& flags, size_t threads,
+           uint64_t weight_bytes) {
   if (flags.json) {
     JsonWriter w;
     w.BeginObject()
@@ -80,11 +82,15 @@ void Print(const BenchFigures& f, const BenchFlags& flags, size_t threads, uint6
   std::printf("bandwidth: %.1f GB/s measured with %zu threads: the decode ceiling is %.2f tokens/s\n",
               f.bandwidth_gbs, threads, f.bandwidth_gbs * 1e9 / static_cast<double>(weight_bytes));
   std::printf("memory:    %.1f MB peak resident\n", f.peak_rss_bytes / 1e6);
-  std::printf("note:      the engine runs its portable reference kernels on one thread for now\n");
+  std::printf("kernels:   %s on %zu threads\n",
+              engine::HaveAvx2() ? "AVX2 for Q8_0, reference for other types" : "reference",
+              threads);
 }
 
 int RunBench(const BenchFlags& flags) {
-  auto loaded = engine::LoadModel(flags.model, engine::LoadParts::kWeights);
+  size_t threads = flags.threads > 0 ? static_cast<size_t>(flags.threads)
+                                     : std::max(1u, std::thread::hardware_concurrency());
+  auto loaded = engine::LoadModel(flags.model, engine::LoadParts::kWeights, threads);
   if (!loaded.ok()) {
     std::fprintf(stderr, "bastion bench: %s\n", loaded.status().message().c_str());
     return kExitUsage;
@@ -96,8 +102,6 @@ int RunBench(const BenchFlags& flags) {
                  total, model.config().context_length);
     return kExitUsage;
   }
-  size_t threads = flags.threads > 0 ? static_cast<size_t>(flags.threads)
-                                     : std::max(1u, std::thread::hardware_concurrency());
   uint64_t weight_bytes = 0;
   for (const auto& t : (*loaded)->file.tensors()) weight_bytes += t.size_bytes;
   Print(Measure(model, flags, threads), flags, threads, weight_bytes);

@@ -4,7 +4,8 @@
 
 namespace bastion::engine {
 
-Result<std::unique_ptr<LoadedModel>> LoadModel(const std::string& path, LoadParts parts) {
+Result<std::unique_ptr<LoadedModel>> LoadModel(const std::string& path, LoadParts parts,
+                                               size_t threads) {
   auto file = model::GgufFile::Open(path);
   if (!file.ok()) return file.status();
   auto loaded = std::make_unique<LoadedModel>(std::move(*file));
@@ -20,7 +21,7 @@ Result<std::unique_ptr<LoadedModel>> LoadModel(const std::string& path, LoadPart
     loaded->tokenizer = std::move(*tokenizer);
   }
   if (parts != LoadParts::kTokenizer) {
-    auto transformer = Transformer::Load(loaded->file);
+    auto transformer = Transformer::Load(loaded->file, threads);
     if (!transformer.ok()) return in_file(transformer.status());
     loaded->transformer = std::move(*transformer);
   }

@@ -29,6 +29,8 @@ enum class LoadParts {
 };
 
 // Errors name the file and what is wrong with it.
-Result<std::unique_ptr<LoadedModel>> LoadModel(const std::string& path, LoadParts parts);
+// `threads` 0: one per core.
+Result<std::unique_ptr<LoadedModel>> LoadModel(const std::string& path, LoadParts parts,
+                                               size_t threads = 0);
 
 }  // namespace bastion::engine

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <numbers>
 #include <string>
+#include <thread>
 
+#include "engine/kernels/matvec_fast.h"
 #include "engine/model/weight_lookup.h"
 
 namespace bastion::engine {
@@ -43,7 +45,8 @@ KvCache::KvCache(const ModelConfig& config, size_t capacity)
       keys_(config.layers * capacity * width_),
       values_(config.layers * capacity * width_) {}
 
-Result<std::unique_ptr<Transformer>> Transformer::Load(const model::GgufFile& file) {
+Result<std::unique_ptr<Transformer>> Transformer::Load(const model::GgufFile& file,
+                                                       size_t threads) {
   auto config = ModelConfigFromGguf(file);
   if (!config.ok()) return config.status();
   std::unique_ptr<Transformer> t(new Transformer(std::move(*config)));
@@ -57,6 +60,8 @@ Result<std::unique_ptr<Transformer>> Transformer::Load(const model::GgufFile& fi
     if (!rope_factors->empty()) freq /= (*rope_factors)[i];
     t->inv_freq_.push_back(freq);
   }
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  t->pool_ = std::make_unique<ThreadPool>(threads);
   return t;
 }
 
@@ -115,9 +120,9 @@ void Transformer::Attention(const Layer& l, size_t layer, size_t pos, KvCache& c
   RmsNorm(x, l.attn_norm, c.rms_epsilon, xb.data());
   float* k = cache.Key(layer, pos);
   float* v = cache.Value(layer, pos);
-  MatVecReference(l.q, xb.data(), q.data());
-  MatVecReference(l.k, xb.data(), k);
-  MatVecReference(l.v, xb.data(), v);
+  MatVec(l.q, xb.data(), q.data(), *pool_);
+  MatVec(l.k, xb.data(), k, *pool_);
+  MatVec(l.v, xb.data(), v, *pool_);
   AddBias(l.q_bias, q.data());
   AddBias(l.k_bias, k);
   AddBias(l.v_bias, v);
@@ -145,7 +150,7 @@ void Transformer::Attention(const Layer& l, size_t layer, size_t pos, KvCache& c
       for (size_t i = 0; i < hd; ++i) oh[i] += a * vt[i];
     }
   }
-  MatVecReference(l.o, out.data(), delta.data());
+  MatVec(l.o, out.data(), delta.data(), *pool_);
   for (size_t i = 0; i < c.embedding; ++i) x[i] += delta[i];
 }
 
@@ -153,12 +158,12 @@ void Transformer::FeedForward(const Layer& l, float* x) const {
   const ModelConfig& c = config_;
   std::vector<float> xb(c.embedding), gate(c.feed_forward), up(c.feed_forward), delta(c.embedding);
   RmsNorm(x, l.ffn_norm, c.rms_epsilon, xb.data());
-  MatVecReference(l.gate, xb.data(), gate.data());
-  MatVecReference(l.up, xb.data(), up.data());
+  MatVec(l.gate, xb.data(), gate.data(), *pool_);
+  MatVec(l.up, xb.data(), up.data(), *pool_);
   for (size_t i = 0; i < c.feed_forward; ++i) {
     gate[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];  // SiLU(gate) * up
   }
-  MatVecReference(l.down, gate.data(), delta.data());
+  MatVec(l.down, gate.data(), delta.data(), *pool_);
   for (size_t i = 0; i < c.embedding; ++i) x[i] += delta[i];
 }
 
@@ -171,7 +176,7 @@ void Transformer::Forward(TokenId token, size_t pos, KvCache& cache, float* logi
     FeedForward(layers_[i], x.data());
   }
   RmsNorm(x.data(), output_norm_, c.rms_epsilon, xb.data());
-  MatVecReference(output_, xb.data(), logits);
+  MatVec(output_, xb.data(), logits, *pool_);
 }
 
 }  // namespace bastion::engine

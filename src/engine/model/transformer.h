@@ -1,8 +1,9 @@
 #pragma once
 // The decoder the R1-Distill models share (Llama and Qwen2 blocks: RMSNorm, RoPE, grouped
-// query attention, SwiGLU), with weights used in place from a GGUF file. This is the
-// engine's reference forward pass: one token at a time, one thread, the reference kernels.
-// Thread-safety: a Transformer is immutable after Load; each sequence has its own KvCache.
+// query attention, SwiGLU), with weights used in place from a GGUF file. One token at a
+// time; the matrix-vector products run on the Transformer's thread pool.
+// Thread-safety: Forward is called by one thread at a time (it drives the pool); each
+// sequence has its own KvCache.
 
 #include <memory>
 #include <optional>
@@ -10,6 +11,7 @@
 
 #include "common/status.h"
 #include "engine/kernels/matvec.h"
+#include "engine/kernels/thread_pool.h"
 #include "engine/model/model_config.h"
 #include "engine/tokenizer/vocab.h"
 #include "model/gguf/gguf_file.h"
@@ -33,7 +35,9 @@ class KvCache {
 class Transformer {
  public:
   // REQUIRES: `file` outlives the Transformer (weights are views into it).
-  static Result<std::unique_ptr<Transformer>> Load(const model::GgufFile& file);
+  // `threads` 0: one per core.
+  static Result<std::unique_ptr<Transformer>> Load(const model::GgufFile& file,
+                                                   size_t threads = 0);
 
   const ModelConfig& config() const { return config_; }
 
@@ -58,6 +62,7 @@ class Transformer {
   std::span<const float> output_norm_;
   std::vector<Layer> layers_;
   std::vector<float> inv_freq_;  // head_dim / 2 RoPE frequencies
+  std::unique_ptr<ThreadPool> pool_;
 };
 
 }  // namespace bastion::engine

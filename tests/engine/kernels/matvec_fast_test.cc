@@ -1,0 +1,81 @@
+#include "engine/kernels/matvec_fast.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "engine/kernels/half.h"
+
+namespace bastion::engine {
+namespace {
+
+using model::GgmlType;
+
+// A random Q8_0 matrix, as bytes.
+std::vector<uint8_t> RandomQ8_0(size_t rows, size_t cols, std::mt19937& rng) {
+  std::uniform_int_distribution<int> q(-127, 127);
+  std::uniform_real_distribution<float> scale(0.001f, 0.1f);
+  std::vector<uint8_t> bytes;
+  for (size_t b = 0; b < rows * cols / 32; ++b) {
+    uint16_t d = FloatToF16(scale(rng));
+    bytes.push_back(static_cast<uint8_t>(d & 0xFF));
+    bytes.push_back(static_cast<uint8_t>(d >> 8));
+    for (int i = 0; i < 32; ++i) bytes.push_back(static_cast<uint8_t>(static_cast<int8_t>(q(rng))));
+  }
+  return bytes;
+}
+
+TEST(MatVecFastTest, Avx2Q8_0AgreesWithTheReferenceOnOddShapes) {
+  if (!HaveAvx2()) GTEST_SKIP() << "no AVX2 on this CPU";
+  std::mt19937 rng(5);
+  std::normal_distribution<float> normal;
+  ThreadPool pool(3);
+  for (size_t rows : {1u, 2u, 7u, 37u}) {
+    for (size_t cols : {32u, 64u, 96u, 1056u}) {
+      auto bytes = RandomQ8_0(rows, cols, rng);
+      std::vector<float> x(cols);
+      for (float& v : x) v = normal(rng);
+      WeightMatrix w{GgmlType::kQ8_0, rows, cols, bytes};
+      std::vector<float> want(rows), got(rows);
+      MatVecReference(w, x.data(), want.data());
+      MatVec(w, x.data(), got.data(), pool);
+      for (size_t r = 0; r < rows; ++r) {
+        EXPECT_NEAR(got[r], want[r], 1e-4f * (1 + std::fabs(want[r])))
+            << rows << "x" << cols << " row " << r;
+      }
+    }
+  }
+}
+
+TEST(MatVecFastTest, OtherTypesUseTheReferenceOnEveryThread) {
+  std::vector<float> values(5 * 64);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(i % 11) - 5;
+  std::vector<uint8_t> bytes(values.size() * 4);
+  std::memcpy(bytes.data(), values.data(), bytes.size());
+  WeightMatrix w{GgmlType::kF32, 5, 64, bytes};
+  std::vector<float> x(64, 0.5f), want(5), got(5);
+  MatVecReference(w, x.data(), want.data());
+  ThreadPool pool(4);
+  MatVec(w, x.data(), got.data(), pool);
+  EXPECT_EQ(got, want);
+}
+
+TEST(ThreadPoolTest, RangesCoverTheLoopExactlyOnce) {
+  for (size_t threads : {1u, 2u, 5u}) {
+    ThreadPool pool(threads);
+    for (size_t n : {0u, 1u, 3u, 100u, 1001u}) {
+      std::vector<int> hits(n, 0);
+      for (int round = 0; round < 20; ++round) {
+        pool.ParallelFor(n, [&](size_t begin, size_t end) {
+          for (size_t i = begin; i < end; ++i) ++hits[i];
+        });
+      }
+      for (size_t i = 0; i < n; ++i) ASSERT_EQ(hits[i], 20) << threads << " threads, n=" << n;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace bastion::engine
