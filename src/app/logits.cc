@@ -15,6 +15,7 @@ struct LogitsFlags {
   std::vector<int64_t> tokens;
   std::string out;
   bool all_positions = false;
+  std::string kernels = "fast";
 };
 
 int RunLogits(const LogitsFlags& flags) {
@@ -23,7 +24,7 @@ int RunLogits(const LogitsFlags& flags) {
     std::fprintf(stderr, "bastion logits: %s\n", file.status().message().c_str());
     return kExitUsage;
   }
-  auto model = engine::Transformer::Load(*file);
+  auto model = engine::Transformer::Load(*file, 0, flags.kernels == "reference");
   if (!model.ok()) {
     std::fprintf(stderr, "bastion logits: %s: %s\n", flags.model.c_str(),
                  model.status().message().c_str());
@@ -74,6 +75,11 @@ Command RegisterLogits(CLI::App& app) {
   cmd->add_option("--out", flags->out, "File to write the logits to")->required();
   cmd->add_flag("--all-positions", flags->all_positions,
                 "Write every position's logits (tokens x vocab), not only the last");
+  cmd->add_option("--kernels", flags->kernels,
+                  "fast: what serve and run use (8-bit activations for Q8_0 weights);\n"
+                  "reference: the exact portable kernels")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"fast", "reference"}));
   return [flags] { return RunLogits(*flags); };
 }
 

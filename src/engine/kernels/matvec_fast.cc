@@ -2,6 +2,8 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -13,21 +15,37 @@ bool HaveAvx2() {
   return have;
 }
 
-__attribute__((target("avx2,fma,f16c"))) float DotQ8_0Avx2(const uint8_t* row, const float* x,
+void QuantizeQ8(std::span<const float> x, QuantizedVector& out) {
+  const size_t blocks = x.size() / 32;
+  out.scales.resize(blocks);
+  out.values.resize(blocks * 32);
+  for (size_t b = 0; b < blocks; ++b) {
+    const float* v = x.data() + b * 32;
+    float amax = 0;
+    for (int i = 0; i < 32; ++i) amax = std::max(amax, std::fabs(v[i]));
+    float d = amax / 127.0f;
+    float inv = d > 0 ? 1.0f / d : 0.0f;
+    out.scales[b] = d;
+    for (int i = 0; i < 32; ++i) {
+      out.values[b * 32 + i] = static_cast<int8_t>(std::lround(v[i] * inv));
+    }
+  }
+}
+
+__attribute__((target("avx2,fma,f16c"))) float DotQ8_0Avx2(const uint8_t* row,
+                                                           const QuantizedVector& x,
                                                            size_t cols) {
   __m256 acc = _mm256_setzero_ps();
-  for (size_t b = 0; b < cols / 32; ++b, row += 34, x += 32) {
+  const __m256i ones = _mm256_set1_epi16(1);
+  for (size_t b = 0; b < cols / 32; ++b, row += 34) {
     uint16_t scale;
     std::memcpy(&scale, row, 2);
-    const auto* q = reinterpret_cast<const __m128i*>(row + 2);
-    __m256 sum = _mm256_setzero_ps();
-    for (int k = 0; k < 4; ++k) {  // 8 weights at a time: int8 -> int32 -> float, fused
-      __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(
-          reinterpret_cast<const int8_t*>(q) + 8 * k));
-      __m256 w = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(bytes));
-      sum = _mm256_fmadd_ps(w, _mm256_loadu_ps(x + 8 * k), sum);
-    }
-    acc = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(scale)), sum, acc);
+    __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + 2));
+    __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x.values.data() + b * 32));
+    // maddubs multiplies unsigned by signed bytes: move w's sign onto v.
+    __m256i products = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(v, w));
+    __m256 sums = _mm256_cvtepi32_ps(_mm256_madd_epi16(products, ones));
+    acc = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(scale) * x.scales[b]), sums, acc);
   }
   __m128 half = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
   half = _mm_add_ps(half, _mm_movehl_ps(half, half));
@@ -35,11 +53,16 @@ __attribute__((target("avx2,fma,f16c"))) float DotQ8_0Avx2(const uint8_t* row, c
   return _mm_cvtss_f32(half);
 }
 
-void MatVec(const WeightMatrix& w, const float* x, float* y, ThreadPool& pool) {
-  if (w.type == model::GgmlType::kQ8_0 && HaveAvx2()) {
+void MatVec(const WeightMatrix& w, const float* x, float* y, ThreadPool& pool, bool reference) {
+  if (!reference && w.type == model::GgmlType::kQ8_0 && HaveAvx2()) {
+    thread_local QuantizedVector xq;  // the caller's thread quantizes, workers read
+    QuantizeQ8(std::span<const float>(x, w.cols), xq);
+    const QuantizedVector& shared = xq;
     const size_t row_bytes = w.cols / 32 * 34;
     pool.ParallelFor(w.rows, [&](size_t begin, size_t end) {
-      for (size_t r = begin; r < end; ++r) y[r] = DotQ8_0Avx2(w.data.data() + r * row_bytes, x, w.cols);
+      for (size_t r = begin; r < end; ++r) {
+        y[r] = DotQ8_0Avx2(w.data.data() + r * row_bytes, shared, w.cols);
+      }
     });
     return;
   }

@@ -1,19 +1,37 @@
 #pragma once
 // y = W x on every thread of a pool, with AVX2 kernels where the CPU has them (picked at run
 // time) and the reference kernels otherwise. Same contract as MatVecReference.
+//
+// The fast Q8_0 kernel works as llama.cpp's does: x is quantized to 8 bits per 32-element
+// block first, and each block's dot product runs on integer multiply-adds. That rounds x
+// (relative error ~0.4% of a block's largest element), so results differ from the reference
+// by more than float rounding; `reference` forces the exact kernels (bastion logits
+// --kernels reference).
 
 #include "engine/kernels/matvec.h"
 #include "engine/kernels/thread_pool.h"
 
+#include <span>
+#include <vector>
+
 namespace bastion::engine {
 
-void MatVec(const WeightMatrix& w, const float* x, float* y, ThreadPool& pool);
+void MatVec(const WeightMatrix& w, const float* x, float* y, ThreadPool& pool,
+            bool reference = false);
 
 // True when this CPU runs the AVX2 kernels (AVX2, FMA and F16C).
 bool HaveAvx2();
 
-// One row's dot product with the AVX2 Q8_0 kernel; for tests against the reference.
-// REQUIRES: HaveAvx2(), cols a multiple of 32.
-float DotQ8_0Avx2(const uint8_t* row, const float* x, size_t cols);
+// x in 32-element blocks of int8 with one float scale each.
+struct QuantizedVector {
+  std::vector<float> scales;
+  std::vector<int8_t> values;
+};
+// REQUIRES: x.size() a multiple of 32.
+void QuantizeQ8(std::span<const float> x, QuantizedVector& out);
+
+// One row's dot product with the AVX2 Q8_0 x Q8 kernel; for tests.
+// REQUIRES: HaveAvx2(), cols a multiple of 32, x quantized from cols elements.
+float DotQ8_0Avx2(const uint8_t* row, const QuantizedVector& x, size_t cols);
 
 }  // namespace bastion::engine

@@ -46,7 +46,7 @@ KvCache::KvCache(const ModelConfig& config, size_t capacity)
       values_(config.layers * capacity * width_) {}
 
 Result<std::unique_ptr<Transformer>> Transformer::Load(const model::GgufFile& file,
-                                                       size_t threads) {
+                                                       size_t threads, bool reference_kernels) {
   auto config = ModelConfigFromGguf(file);
   if (!config.ok()) return config.status();
   std::unique_ptr<Transformer> t(new Transformer(std::move(*config)));
@@ -62,6 +62,7 @@ Result<std::unique_ptr<Transformer>> Transformer::Load(const model::GgufFile& fi
   }
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   t->pool_ = std::make_unique<ThreadPool>(threads);
+  t->reference_kernels_ = reference_kernels;
   return t;
 }
 
@@ -120,9 +121,9 @@ void Transformer::Attention(const Layer& l, size_t layer, size_t pos, KvCache& c
   RmsNorm(x, l.attn_norm, c.rms_epsilon, xb.data());
   float* k = cache.Key(layer, pos);
   float* v = cache.Value(layer, pos);
-  MatVec(l.q, xb.data(), q.data(), *pool_);
-  MatVec(l.k, xb.data(), k, *pool_);
-  MatVec(l.v, xb.data(), v, *pool_);
+  MatVec(l.q, xb.data(), q.data(), *pool_, reference_kernels_);
+  MatVec(l.k, xb.data(), k, *pool_, reference_kernels_);
+  MatVec(l.v, xb.data(), v, *pool_, reference_kernels_);
   AddBias(l.q_bias, q.data());
   AddBias(l.k_bias, k);
   AddBias(l.v_bias, v);
@@ -150,7 +151,7 @@ void Transformer::Attention(const Layer& l, size_t layer, size_t pos, KvCache& c
       for (size_t i = 0; i < hd; ++i) oh[i] += a * vt[i];
     }
   }
-  MatVec(l.o, out.data(), delta.data(), *pool_);
+  MatVec(l.o, out.data(), delta.data(), *pool_, reference_kernels_);
   for (size_t i = 0; i < c.embedding; ++i) x[i] += delta[i];
 }
 
@@ -158,12 +159,12 @@ void Transformer::FeedForward(const Layer& l, float* x) const {
   const ModelConfig& c = config_;
   std::vector<float> xb(c.embedding), gate(c.feed_forward), up(c.feed_forward), delta(c.embedding);
   RmsNorm(x, l.ffn_norm, c.rms_epsilon, xb.data());
-  MatVec(l.gate, xb.data(), gate.data(), *pool_);
-  MatVec(l.up, xb.data(), up.data(), *pool_);
+  MatVec(l.gate, xb.data(), gate.data(), *pool_, reference_kernels_);
+  MatVec(l.up, xb.data(), up.data(), *pool_, reference_kernels_);
   for (size_t i = 0; i < c.feed_forward; ++i) {
     gate[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];  // SiLU(gate) * up
   }
-  MatVec(l.down, gate.data(), delta.data(), *pool_);
+  MatVec(l.down, gate.data(), delta.data(), *pool_, reference_kernels_);
   for (size_t i = 0; i < c.embedding; ++i) x[i] += delta[i];
 }
 
@@ -176,7 +177,7 @@ void Transformer::Forward(TokenId token, size_t pos, KvCache& cache, float* logi
     FeedForward(layers_[i], x.data());
   }
   RmsNorm(x.data(), output_norm_, c.rms_epsilon, xb.data());
-  MatVec(output_, xb.data(), logits, *pool_);
+  MatVec(output_, xb.data(), logits, *pool_, reference_kernels_);
 }
 
 }  // namespace bastion::engine

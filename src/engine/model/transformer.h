@@ -35,9 +35,11 @@ class KvCache {
 class Transformer {
  public:
   // REQUIRES: `file` outlives the Transformer (weights are views into it).
-  // `threads` 0: one per core.
+  // `threads` 0: one per core. `reference_kernels` runs the exact portable kernels only
+  // (for comparisons with other engines).
   static Result<std::unique_ptr<Transformer>> Load(const model::GgufFile& file,
-                                                   size_t threads = 0);
+                                                   size_t threads = 0,
+                                                   bool reference_kernels = false);
 
   const ModelConfig& config() const { return config_; }
 
@@ -63,6 +65,7 @@ class Transformer {
   std::vector<Layer> layers_;
   std::vector<float> inv_freq_;  // head_dim / 2 RoPE frequencies
   std::unique_ptr<ThreadPool> pool_;
+  bool reference_kernels_ = false;
 };
 
 }  // namespace bastion::engine

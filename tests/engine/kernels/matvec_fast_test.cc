@@ -27,7 +27,7 @@ std::vector<uint8_t> RandomQ8_0(size_t rows, size_t cols, std::mt19937& rng) {
   return bytes;
 }
 
-TEST(MatVecFastTest, Avx2Q8_0AgreesWithTheReferenceOnOddShapes) {
+TEST(MatVecFastTest, Avx2Q8_0IsExactOnTheQuantizedActivations) {
   if (!HaveAvx2()) GTEST_SKIP() << "no AVX2 on this CPU";
   std::mt19937 rng(5);
   std::normal_distribution<float> normal;
@@ -37,14 +37,24 @@ TEST(MatVecFastTest, Avx2Q8_0AgreesWithTheReferenceOnOddShapes) {
       auto bytes = RandomQ8_0(rows, cols, rng);
       std::vector<float> x(cols);
       for (float& v : x) v = normal(rng);
+      x[3] = 0;  // a zero and an all-zero block must not divide by zero
+      if (cols >= 64) std::fill(x.begin() + 32, x.begin() + 64, 0.0f);
       WeightMatrix w{GgmlType::kQ8_0, rows, cols, bytes};
-      std::vector<float> want(rows), got(rows);
-      MatVecReference(w, x.data(), want.data());
+      // What the kernel computes: the reference product with x rounded to 8 bits per block.
+      QuantizedVector xq;
+      QuantizeQ8(x, xq);
+      std::vector<float> rounded(cols);
+      for (size_t i = 0; i < cols; ++i) rounded[i] = xq.scales[i / 32] * xq.values[i];
+      std::vector<float> want(rows), got(rows), exact(rows);
+      MatVecReference(w, rounded.data(), want.data());
+      MatVecReference(w, x.data(), exact.data());
       MatVec(w, x.data(), got.data(), pool);
       for (size_t r = 0; r < rows; ++r) {
         EXPECT_NEAR(got[r], want[r], 1e-4f * (1 + std::fabs(want[r])))
             << rows << "x" << cols << " row " << r;
       }
+      MatVec(w, x.data(), got.data(), pool, /*reference=*/true);
+      EXPECT_EQ(got, exact);
     }
   }
 }
