@@ -61,15 +61,18 @@ BenchFigures Measure(const engine::Transformer& model, const BenchFlags& flags, 
   return f;
 }
 
-void Print(const BenchFigures& f, const BenchFlags& flags, size_t threads,
-           uint64_t weight_bytes) {
+void Print(const BenchFigures& f, const BenchFlags& flags, size_t threads, uint64_t weight_bytes) {
   if (flags.json) {
     JsonWriter w;
     w.BeginObject()
-        .Key("prefill_tps").Double(f.prefill_tps)
-        .Key("decode_tps").Double(f.decode_tps)
-        .Key("peak_rss_bytes").Uint(f.peak_rss_bytes)
-        .Key("bandwidth_gbs").Double(f.bandwidth_gbs)
+        .Key("prefill_tps")
+        .Double(f.prefill_tps)
+        .Key("decode_tps")
+        .Double(f.decode_tps)
+        .Key("peak_rss_bytes")
+        .Uint(f.peak_rss_bytes)
+        .Key("bandwidth_gbs")
+        .Double(f.bandwidth_gbs)
         .EndObject();
     std::printf("%s\n", w.str().c_str());
     return;
@@ -77,10 +80,11 @@ void Print(const BenchFigures& f, const BenchFlags& flags, size_t threads,
   double decode_gbs = f.decode_tps * static_cast<double>(weight_bytes) / 1e9;
   std::printf("model:     %s (%.1f MB of weights)\n", flags.model.c_str(), weight_bytes / 1e6);
   std::printf("prefill:   %.2f tokens/s (%d tokens)\n", f.prefill_tps, flags.prompt_tokens);
-  std::printf("decode:    %.2f tokens/s (%d tokens), reading %.1f GB/s of weights\n",
-              f.decode_tps, flags.generate_tokens, decode_gbs);
-  std::printf("bandwidth: %.1f GB/s measured with %zu threads: the decode ceiling is %.2f tokens/s\n",
-              f.bandwidth_gbs, threads, f.bandwidth_gbs * 1e9 / static_cast<double>(weight_bytes));
+  std::printf("decode:    %.2f tokens/s (%d tokens), reading %.1f GB/s of weights\n", f.decode_tps,
+              flags.generate_tokens, decode_gbs);
+  std::printf(
+      "bandwidth: %.1f GB/s measured with %zu threads: the decode ceiling is %.2f tokens/s\n",
+      f.bandwidth_gbs, threads, f.bandwidth_gbs * 1e9 / static_cast<double>(weight_bytes));
   std::printf("memory:    %.1f MB peak resident\n", f.peak_rss_bytes / 1e6);
   std::printf("kernels:   %s on %zu threads\n",
               engine::HaveAvx2() ? "AVX2 for Q8_0, reference for other types" : "reference",
@@ -98,8 +102,8 @@ int RunBench(const BenchFlags& flags) {
   const engine::Transformer& model = *(*loaded)->transformer;
   size_t total = static_cast<size_t>(flags.prompt_tokens + flags.generate_tokens);
   if (total > model.config().context_length) {
-    std::fprintf(stderr, "bastion bench: -p + -n = %zu exceeds the model's context of %u\n",
-                 total, model.config().context_length);
+    std::fprintf(stderr, "bastion bench: -p + -n = %zu exceeds the model's context of %u\n", total,
+                 model.config().context_length);
     return kExitUsage;
   }
   uint64_t weight_bytes = 0;

@@ -76,7 +76,7 @@ Command RegisterLogits(CLI::App& app) {
   cmd->add_flag("--all-positions", flags->all_positions,
                 "Write every position's logits (tokens x vocab), not only the last");
   cmd->add_option("--kernels", flags->kernels,
-                  "fast: what serve and run use (8-bit activations for Q8_0 weights);\n"
+                  "fast: what run and bench use (8-bit activations for Q8_0 weights);\n"
                   "reference: the exact portable kernels")
       ->capture_default_str()
       ->check(CLI::IsMember({"fast", "reference"}));

@@ -45,7 +45,8 @@ double MeasureReadBandwidth(size_t threads, size_t bytes, int passes) {
       });
     }
     for (auto& th : pool) th.join();
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     best = std::max(best, static_cast<double>(words * sizeof(uint64_t)) / seconds / 1e9);
   }
   // Keep the sums observable so the reads cannot be optimised away.

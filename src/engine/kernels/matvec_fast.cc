@@ -33,8 +33,7 @@ void QuantizeQ8(std::span<const float> x, QuantizedVector& out) {
 }
 
 __attribute__((target("avx2,fma,f16c"))) float DotQ8_0Avx2(const uint8_t* row,
-                                                           const QuantizedVector& x,
-                                                           size_t cols) {
+                                                           const QuantizedVector& x, size_t cols) {
   __m256 acc = _mm256_setzero_ps();
   const __m256i ones = _mm256_set1_epi16(1);
   for (size_t b = 0; b < cols / 32; ++b, row += 34) {

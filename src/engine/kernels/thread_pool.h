@@ -33,10 +33,10 @@ class ThreadPool {
   std::mutex mu_;
   std::condition_variable start_, done_;
   const std::function<void(size_t, size_t)>* job_ = nullptr;  // guarded by mu_
-  size_t job_size_ = 0;       // guarded by mu_
-  size_t generation_ = 0;     // guarded by mu_; bumped per job
-  size_t pending_ = 0;        // guarded by mu_; workers still on the current job
-  bool stopping_ = false;     // guarded by mu_
+  size_t job_size_ = 0;                                       // guarded by mu_
+  size_t generation_ = 0;                                     // guarded by mu_; bumped per job
+  size_t pending_ = 0;     // guarded by mu_; workers still on the current job
+  bool stopping_ = false;  // guarded by mu_
 };
 
 }  // namespace bastion::engine

@@ -45,8 +45,8 @@ KvCache::KvCache(const ModelConfig& config, size_t capacity)
       keys_(config.layers * capacity * width_),
       values_(config.layers * capacity * width_) {}
 
-Result<std::unique_ptr<Transformer>> Transformer::Load(const model::GgufFile& file,
-                                                       size_t threads, bool reference_kernels) {
+Result<std::unique_ptr<Transformer>> Transformer::Load(const model::GgufFile& file, size_t threads,
+                                                       bool reference_kernels) {
   auto config = ModelConfigFromGguf(file);
   if (!config.ok()) return config.status();
   std::unique_ptr<Transformer> t(new Transformer(std::move(*config)));

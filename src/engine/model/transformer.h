@@ -37,8 +37,7 @@ class Transformer {
   // REQUIRES: `file` outlives the Transformer (weights are views into it).
   // `threads` 0: one per core. `reference_kernels` runs the exact portable kernels only
   // (for comparisons with other engines).
-  static Result<std::unique_ptr<Transformer>> Load(const model::GgufFile& file,
-                                                   size_t threads = 0,
+  static Result<std::unique_ptr<Transformer>> Load(const model::GgufFile& file, size_t threads = 0,
                                                    bool reference_kernels = false);
 
   const ModelConfig& config() const { return config_; }
