@@ -35,20 +35,23 @@ def dims(dtype):
     return (256, 512) if dtype.endswith("_K") else (64, 96)
 
 
-def make_model(arch, dtype, rng):
+def make_model(variant, dtype, rng):
+    """variant: "llama" (Llama 3.1 scaling keys), "llama+rope_freqs" (the scaling as a
+    rope_freqs.weight tensor, as llama.cpp's converter writes it) or "qwen2"."""
+    arch = variant.split("+")[0]
     EMBED, FF = dims(dtype)
     hd = EMBED // HEADS
     cfg = {"head_dim": hd, "heads": HEADS, "kv_heads": KV_HEADS, "eps": 1e-5,
            "rope_base": 10000.0 if arch == "qwen2" else 500000.0,
            "interleaved": arch == "llama",
-           "llama3_scaling": (8.0, 1.0, 4.0, 16) if arch == "llama" else None}
+           "llama3_scaling": (8.0, 1.0, 4.0, 16) if variant == "llama" else None}
     meta = {"general.architecture": arch, f"{arch}.context_length": CONTEXT,
             f"{arch}.embedding_length": EMBED, f"{arch}.block_count": LAYERS,
             f"{arch}.feed_forward_length": FF, f"{arch}.attention.head_count": HEADS,
             f"{arch}.attention.head_count_kv": KV_HEADS,
             f"{arch}.attention.layer_norm_rms_epsilon": 1e-5,
             f"{arch}.rope.freq_base": cfg["rope_base"]}
-    if arch == "llama":
+    if variant == "llama":
         meta.update({"llama.rope.scaling.type": "llama3", "llama.rope.scaling.factor": 8.0,
                      "llama.rope.scaling.low_freq_factor": 1.0,
                      "llama.rope.scaling.high_freq_factor": 4.0,
@@ -64,6 +67,10 @@ def make_model(arch, dtype, rng):
         return deq
 
     kv = KV_HEADS * hd
+    if variant == "llama+rope_freqs":
+        factors = 1.0 + 7.0 * rng.random(hd // 2)
+        tensors.append(("rope_freqs.weight", [hd // 2], "F32", factors.astype(np.float32).tobytes()))
+        cfg["rope_factors"] = factors.astype(np.float32).astype(np.float64)
     weights["token_embd"] = add("token_embd.weight", (VOCAB, EMBED), "matrix")
     weights["output_norm"] = add("output_norm.weight", (EMBED,), "norm")
     if arch == "qwen2":  # untied output, as R1-Distill-Qwen
@@ -87,7 +94,7 @@ def make_model(arch, dtype, rng):
 
 def check(bastion, arch, dtype, workdir, rng):
     meta, tensors, weights, cfg = make_model(arch, dtype, rng)
-    path = os.path.join(workdir, f"{arch}-{dtype}.gguf")
+    path = os.path.join(workdir, f"{arch.replace('+', '-')}-{dtype}.gguf")
     gguf_write.write(path, meta, tensors)
     tokens = rng.integers(0, VOCAB, size=9)
     want = forward(weights, cfg, tokens)
@@ -106,7 +113,7 @@ def check(bastion, arch, dtype, workdir, rng):
         error = np.abs(got - want).max() / np.abs(want).max()
         passed = error <= tolerance
         ok = ok and passed
-        print(f"{'ok  ' if passed else 'FAIL'} {arch:5} {dtype:5} {kernels:9} max relative error "
+        print(f"{'ok  ' if passed else 'FAIL'} {arch:16} {dtype:5} {kernels:9} max relative error "
               f"{error:.2e} (tolerance {tolerance:.0e})")
     return ok
 
@@ -117,6 +124,8 @@ def main():
     with tempfile.TemporaryDirectory() as workdir:
         results = [check(bastion, arch, dtype, workdir, rng)
                    for arch in ("llama", "qwen2") for dtype in TOLERANCE]
+        results += [check(bastion, "llama+rope_freqs", dtype, workdir, rng)
+                    for dtype in ("F32", "Q8_0")]
     sys.exit(0 if all(results) else 1)
 
 

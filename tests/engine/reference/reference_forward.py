@@ -18,6 +18,8 @@ def inverse_frequencies(cfg):
         blended = (1 - smooth) * freq / factor + smooth * freq
         freq = np.where(wavelength < original / high, freq,
                         np.where(wavelength > original / low, freq / factor, blended))
+    if cfg.get("rope_factors") is not None:  # llama.cpp's rope_freqs.weight: divides each
+        freq = freq / cfg["rope_factors"]
     return freq
 
 
