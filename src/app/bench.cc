@@ -42,10 +42,10 @@ BenchFigures Measure(const engine::Transformer& model, const BenchFlags& flags, 
   std::mt19937 rng(1234);
   std::uniform_int_distribution<engine::TokenId> any_token(0, static_cast<int>(c.vocab_size) - 1);
   BenchFigures f;
+  std::vector<engine::TokenId> prompt(static_cast<size_t>(flags.prompt_tokens));
+  for (auto& t : prompt) t = any_token(rng);
   auto start = std::chrono::steady_clock::now();
-  for (size_t pos = 0; pos < static_cast<size_t>(flags.prompt_tokens); ++pos) {
-    model.Forward(any_token(rng), pos, cache, logits.data());
-  }
+  model.Prefill(prompt, 0, cache, logits.data());
   f.prefill_tps = flags.prompt_tokens / Seconds(start);
   start = std::chrono::steady_clock::now();
   for (size_t pos = flags.prompt_tokens; pos < total; ++pos) {

@@ -45,13 +45,19 @@ int RunLogits(const LogitsFlags& flags) {
   }
   engine::KvCache cache(c, flags.tokens.size());
   std::vector<float> logits(c.vocab_size);
-  for (size_t pos = 0; pos < flags.tokens.size(); ++pos) {
-    (*model)->Forward(static_cast<engine::TokenId>(flags.tokens[pos]), pos, cache, logits.data());
-    if (flags.all_positions || pos + 1 == flags.tokens.size()) {
-      // x86-64 is little-endian: the floats are written as they are in memory.
-      out.write(reinterpret_cast<const char*>(logits.data()),
-                static_cast<std::streamsize>(logits.size() * sizeof(float)));
+  std::vector<engine::TokenId> tokens(flags.tokens.begin(), flags.tokens.end());
+  auto write = [&] {  // x86-64 is little-endian: the floats go out as they are in memory
+    out.write(reinterpret_cast<const char*>(logits.data()),
+              static_cast<std::streamsize>(logits.size() * sizeof(float)));
+  };
+  if (flags.all_positions) {
+    for (size_t pos = 0; pos < tokens.size(); ++pos) {
+      (*model)->Forward(tokens[pos], pos, cache, logits.data());
+      write();
     }
+  } else {
+    (*model)->Prefill(tokens, 0, cache, logits.data());  // the prompt path run and serve take
+    write();
   }
   if (!out.flush()) {
     std::fprintf(stderr, "bastion logits: writing '%s' failed\n", flags.out.c_str());

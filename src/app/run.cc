@@ -33,14 +33,14 @@ int Generate(const RunFlags& flags, const engine::Transformer& model,
   engine::StopStrings text({});
   std::vector<float> logits(model.config().vocab_size);
   std::fputs(flags.prompt.c_str(), stdout);
-  for (size_t pos = 0; pos + 1 < limit; ++pos) {
-    model.Forward(tokens[pos], pos, cache, logits.data());
-    if (pos + 1 < tokens.size()) continue;  // still reading the prompt
+  model.Prefill(tokens, 0, cache, logits.data());
+  for (size_t pos = tokens.size(); pos < limit; ++pos) {  // pos: where the next token goes
     engine::TokenId next = sampler.Sample(logits, tokens).id;
     if (vocab.eos && next == *vocab.eos) break;
     tokens.push_back(next);
     std::fputs(text.Feed(tokenizer.Decode(next)).c_str(), stdout);
     std::fflush(stdout);
+    if (pos + 1 < limit) model.Forward(next, pos, cache, logits.data());
   }
   std::printf("%s\n", text.Flush().c_str());
   return kExitOk;

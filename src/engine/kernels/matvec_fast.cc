@@ -77,3 +77,27 @@ void MatVec(const WeightMatrix& w, const float* x, float* y, ThreadPool& pool, b
 }
 
 }  // namespace bastion::engine
+
+namespace bastion::engine {
+
+void MatMul(const WeightMatrix& w, const float* x, float* y, size_t count, ThreadPool& pool,
+            bool reference) {
+  if (reference || w.type != model::GgmlType::kQ8_0 || !HaveAvx2() || count == 1) {
+    for (size_t b = 0; b < count; ++b) MatVec(w, x + b * w.cols, y + b * w.rows, pool, reference);
+    return;
+  }
+  thread_local std::vector<QuantizedVector> xq;
+  if (xq.size() < count) xq.resize(count);
+  for (size_t b = 0; b < count; ++b)
+    QuantizeQ8(std::span<const float>(x + b * w.cols, w.cols), xq[b]);
+  const std::vector<QuantizedVector>& shared = xq;
+  const size_t row_bytes = w.cols / 32 * 34;
+  pool.ParallelFor(w.rows, [&](size_t begin, size_t end) {
+    for (size_t r = begin; r < end; ++r) {
+      const uint8_t* row = w.data.data() + r * row_bytes;
+      for (size_t b = 0; b < count; ++b) y[b * w.rows + r] = DotQ8_0Avx2(row, shared[b], w.cols);
+    }
+  });
+}
+
+}  // namespace bastion::engine

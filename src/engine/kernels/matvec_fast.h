@@ -19,6 +19,11 @@ namespace bastion::engine {
 void MatVec(const WeightMatrix& w, const float* x, float* y, ThreadPool& pool,
             bool reference = false);
 
+// Y = X W^T for `count` vectors at once: X is count x w.cols, Y is count x w.rows, both
+// row-major. Each weight row is read from memory once for all of them (prompt processing).
+void MatMul(const WeightMatrix& w, const float* x, float* y, size_t count, ThreadPool& pool,
+            bool reference = false);
+
 // True when this CPU runs the AVX2 kernels (AVX2, FMA and F16C).
 bool HaveAvx2();
 

@@ -113,27 +113,46 @@ void Transformer::Rope(float* vec, size_t heads, size_t pos) const {
   }
 }
 
-void Transformer::Attention(const Layer& l, size_t layer, size_t pos, KvCache& cache,
-                            float* x) const {
+void Transformer::Attention(const Layer& l, size_t layer, size_t start, size_t count,
+                            KvCache& cache, float* x) const {
+  const ModelConfig& c = config_;
+  const size_t hd = c.head_dim, e = c.embedding, kv = static_cast<size_t>(c.kv_heads) * hd;
+  std::vector<float> xb(count * e), q(count * e), k(count * kv), v(count * kv), out(count * e),
+      delta(count * e);
+  for (size_t b = 0; b < count; ++b) {
+    RmsNorm(x + b * e, l.attn_norm, c.rms_epsilon, xb.data() + b * e);
+  }
+  MatMul(l.q, xb.data(), q.data(), count, *pool_, reference_kernels_);
+  MatMul(l.k, xb.data(), k.data(), count, *pool_, reference_kernels_);
+  MatMul(l.v, xb.data(), v.data(), count, *pool_, reference_kernels_);
+  for (size_t b = 0; b < count; ++b) {  // keys and values of the whole chunk go in first
+    float* qb = q.data() + b * e;
+    float* kb = cache.Key(layer, start + b);
+    float* vb = cache.Value(layer, start + b);
+    std::copy_n(k.data() + b * kv, kv, kb);
+    std::copy_n(v.data() + b * kv, kv, vb);
+    AddBias(l.q_bias, qb);
+    AddBias(l.k_bias, kb);
+    AddBias(l.v_bias, vb);
+    Rope(qb, c.heads, start + b);
+    Rope(kb, c.kv_heads, start + b);
+  }
+  for (size_t b = 0; b < count; ++b) {
+    Attend(layer, start + b, cache, q.data() + b * e, out.data() + b * e);
+  }
+  MatMul(l.o, out.data(), delta.data(), count, *pool_, reference_kernels_);
+  for (size_t i = 0; i < count * e; ++i) x[i] += delta[i];
+}
+
+void Transformer::Attend(size_t layer, size_t pos, KvCache& cache, const float* q,
+                         float* out) const {
   const ModelConfig& c = config_;
   const size_t hd = c.head_dim;
-  std::vector<float> xb(c.embedding), q(c.embedding), out(c.embedding), delta(c.embedding);
-  RmsNorm(x, l.attn_norm, c.rms_epsilon, xb.data());
-  float* k = cache.Key(layer, pos);
-  float* v = cache.Value(layer, pos);
-  MatVec(l.q, xb.data(), q.data(), *pool_, reference_kernels_);
-  MatVec(l.k, xb.data(), k, *pool_, reference_kernels_);
-  MatVec(l.v, xb.data(), v, *pool_, reference_kernels_);
-  AddBias(l.q_bias, q.data());
-  AddBias(l.k_bias, k);
-  AddBias(l.v_bias, v);
-  Rope(q.data(), c.heads, pos);
-  Rope(k, c.kv_heads, pos);
   std::vector<float> scores(pos + 1);
   const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
   for (size_t h = 0; h < c.heads; ++h) {
     const size_t kvh = h / (c.heads / c.kv_heads);
-    const float* qh = q.data() + h * hd;
+    const float* qh = q + h * hd;
     for (size_t t = 0; t <= pos; ++t) {
       const float* kt = cache.Key(layer, t) + kvh * hd;
       float dot = 0;
@@ -143,7 +162,7 @@ void Transformer::Attention(const Layer& l, size_t layer, size_t pos, KvCache& c
     float max = *std::max_element(scores.begin(), scores.end());
     float sum = 0;
     for (float& s : scores) sum += (s = std::exp(s - max));
-    float* oh = out.data() + h * hd;
+    float* oh = out + h * hd;
     std::fill(oh, oh + hd, 0.0f);
     for (size_t t = 0; t <= pos; ++t) {
       const float* vt = cache.Value(layer, t) + kvh * hd;
@@ -151,33 +170,48 @@ void Transformer::Attention(const Layer& l, size_t layer, size_t pos, KvCache& c
       for (size_t i = 0; i < hd; ++i) oh[i] += a * vt[i];
     }
   }
-  MatVec(l.o, out.data(), delta.data(), *pool_, reference_kernels_);
-  for (size_t i = 0; i < c.embedding; ++i) x[i] += delta[i];
 }
 
-void Transformer::FeedForward(const Layer& l, float* x) const {
+void Transformer::FeedForward(const Layer& l, size_t count, float* x) const {
   const ModelConfig& c = config_;
-  std::vector<float> xb(c.embedding), gate(c.feed_forward), up(c.feed_forward), delta(c.embedding);
-  RmsNorm(x, l.ffn_norm, c.rms_epsilon, xb.data());
-  MatVec(l.gate, xb.data(), gate.data(), *pool_, reference_kernels_);
-  MatVec(l.up, xb.data(), up.data(), *pool_, reference_kernels_);
-  for (size_t i = 0; i < c.feed_forward; ++i) {
+  const size_t e = c.embedding, ff = c.feed_forward;
+  std::vector<float> xb(count * e), gate(count * ff), up(count * ff), delta(count * e);
+  for (size_t b = 0; b < count; ++b)
+    RmsNorm(x + b * e, l.ffn_norm, c.rms_epsilon, xb.data() + b * e);
+  MatMul(l.gate, xb.data(), gate.data(), count, *pool_, reference_kernels_);
+  MatMul(l.up, xb.data(), up.data(), count, *pool_, reference_kernels_);
+  for (size_t i = 0; i < count * ff; ++i) {
     gate[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];  // SiLU(gate) * up
   }
-  MatVec(l.down, gate.data(), delta.data(), *pool_, reference_kernels_);
-  for (size_t i = 0; i < c.embedding; ++i) x[i] += delta[i];
+  MatMul(l.down, gate.data(), delta.data(), count, *pool_, reference_kernels_);
+  for (size_t i = 0; i < count * e; ++i) x[i] += delta[i];
 }
 
 void Transformer::Forward(TokenId token, size_t pos, KvCache& cache, float* logits) const {
+  Prefill(std::span<const TokenId>(&token, 1), pos, cache, logits);
+}
+
+void Transformer::Prefill(std::span<const TokenId> tokens, size_t start, KvCache& cache,
+                          float* logits) const {
   const ModelConfig& c = config_;
-  std::vector<float> x(c.embedding), xb(c.embedding);
-  DequantizeRow(embedding_, static_cast<size_t>(token), x.data());
-  for (size_t i = 0; i < layers_.size(); ++i) {
-    Attention(layers_[i], i, pos, cache, x.data());
-    FeedForward(layers_[i], x.data());
+  const size_t e = c.embedding;
+  for (size_t done = 0; done < tokens.size();) {
+    const size_t count = std::min(kPrefillChunk, tokens.size() - done);
+    std::vector<float> x(count * e);
+    for (size_t b = 0; b < count; ++b) {
+      DequantizeRow(embedding_, static_cast<size_t>(tokens[done + b]), x.data() + b * e);
+    }
+    for (size_t i = 0; i < layers_.size(); ++i) {
+      Attention(layers_[i], i, start + done, count, cache, x.data());
+      FeedForward(layers_[i], count, x.data());
+    }
+    done += count;
+    if (done == tokens.size()) {
+      std::vector<float> xb(e);
+      RmsNorm(x.data() + (count - 1) * e, output_norm_, c.rms_epsilon, xb.data());
+      MatVec(output_, xb.data(), logits, *pool_, reference_kernels_);
+    }
   }
-  RmsNorm(x.data(), output_norm_, c.rms_epsilon, xb.data());
-  MatVec(output_, xb.data(), logits, *pool_, reference_kernels_);
 }
 
 }  // namespace bastion::engine

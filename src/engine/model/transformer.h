@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "common/status.h"
@@ -45,6 +46,10 @@ class Transformer {
   // Runs `token` at position `pos` (0-based; earlier positions must be in `cache`) and
   // writes vocab_size logits. REQUIRES: pos < cache.capacity().
   void Forward(TokenId token, size_t pos, KvCache& cache, float* logits) const;
+  // Runs `tokens` at positions start, start+1, ... in chunks, each weight read once per
+  // chunk, and writes the logits of the last one. The same result as calling Forward on each.
+  // REQUIRES: !tokens.empty(), start + tokens.size() <= cache.capacity().
+  void Prefill(std::span<const TokenId> tokens, size_t start, KvCache& cache, float* logits) const;
 
  private:
   struct Layer {
@@ -54,8 +59,13 @@ class Transformer {
   };
   explicit Transformer(ModelConfig config) : config_(std::move(config)) {}
   Status LoadWeights(const model::GgufFile& file);
-  void Attention(const Layer& l, size_t layer, size_t pos, KvCache& cache, float* x) const;
-  void FeedForward(const Layer& l, float* x) const;
+  static constexpr size_t kPrefillChunk = 32;
+  // Both work on `count` consecutive tokens' hidden states (count x hidden, row-major).
+  void Attention(const Layer& l, size_t layer, size_t start, size_t count, KvCache& cache,
+                 float* x) const;
+  void FeedForward(const Layer& l, size_t count, float* x) const;
+  // One query against positions 0..pos of the cache.
+  void Attend(size_t layer, size_t pos, KvCache& cache, const float* q, float* out) const;
   void Rope(float* vec, size_t heads, size_t pos) const;
 
   ModelConfig config_;

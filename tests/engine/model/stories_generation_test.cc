@@ -48,5 +48,23 @@ TEST(StoriesGenerationTest, GreedyOutputIsTheReferenceStory) {
       << text;
 }
 
+TEST(StoriesGenerationTest, PrefillInChunksEqualsTokenByToken) {
+  if (!bastion::testing::HaveSharedModel("stories260K.gguf")) GTEST_SKIP() << "no ../shared/models";
+  auto file = model::GgufFile::Open(bastion::testing::SharedModelPath("stories260K.gguf"));
+  ASSERT_TRUE(file.ok());
+  auto model = Transformer::Load(*file, 2);
+  ASSERT_TRUE(model.ok());
+  const ModelConfig& c = (*model)->config();
+  std::vector<TokenId> tokens;
+  for (int i = 0; i < 75; ++i) tokens.push_back(static_cast<TokenId>((i * 37 + 11) % 512));
+  KvCache one_by_one(c, tokens.size()), batched(c, tokens.size());
+  std::vector<float> want(c.vocab_size), got(c.vocab_size);
+  for (size_t pos = 0; pos < tokens.size(); ++pos) {
+    (*model)->Forward(tokens[pos], pos, one_by_one, want.data());
+  }
+  (*model)->Prefill(tokens, 0, batched, got.data());  // 75 tokens: chunks of 32, 32, 11
+  for (size_t i = 0; i < want.size(); ++i) ASSERT_NEAR(got[i], want[i], 1e-4f) << i;
+}
+
 }  // namespace
 }  // namespace bastion::engine

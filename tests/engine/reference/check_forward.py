@@ -99,21 +99,29 @@ def check(bastion, arch, dtype, workdir, rng):
     tokens = rng.integers(0, VOCAB, size=9)
     want = forward(weights, cfg, tokens)
     ok = True
-    for kernels, tolerance in (("reference", TOLERANCE[dtype]), ("fast", FAST_TOLERANCE[dtype])):
+    # Every position token by token, and the last position through batched prompt processing.
+    runs = [(kernels, tolerance, mode)
+            for kernels, tolerance in (("reference", TOLERANCE[dtype]),
+                                       ("fast", FAST_TOLERANCE[dtype]))
+            for mode in ("--all-positions", "prefill")]
+    for kernels, tolerance, mode in runs:
         out = os.path.join(workdir, "logits.bin")
+        flags = [mode] if mode == "--all-positions" else []
         run = subprocess.run([bastion, "logits", "--model", path, "--tokens",
-                              ",".join(map(str, tokens)), "--out", out, "--all-positions",
-                              "--kernels", kernels], capture_output=True, text=True)
+                              ",".join(map(str, tokens)), "--out", out, "--kernels", kernels]
+                             + flags, capture_output=True, text=True)
         if run.returncode != 0:
             print(f"FAIL {arch} {dtype} {kernels}: bastion logits exited {run.returncode}: "
                   f"{run.stderr.strip()}")
             ok = False
             continue
-        got = np.fromfile(out, dtype="<f4").reshape(len(tokens), VOCAB)
-        error = np.abs(got - want).max() / np.abs(want).max()
+        got = np.fromfile(out, dtype="<f4").reshape(-1, VOCAB)
+        expected = want if mode == "--all-positions" else want[-1:]
+        error = np.abs(got - expected).max() / np.abs(expected).max()
         passed = error <= tolerance
         ok = ok and passed
-        print(f"{'ok  ' if passed else 'FAIL'} {arch:16} {dtype:5} {kernels:9} max relative error "
+        print(f"{'ok  ' if passed else 'FAIL'} {arch:16} {dtype:5} {kernels:9} {mode.lstrip('-'):13} "
+              f"max relative error "
               f"{error:.2e} (tolerance {tolerance:.0e})")
     return ok
 
