@@ -3,7 +3,6 @@
 // a test can put any value anywhere (a count of 2^63, a nested array, a misaligned offset).
 
 #include <cstdint>
-#include <cstdlib>
 #include <span>
 #include <string>
 #include <string_view>
