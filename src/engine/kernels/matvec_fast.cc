@@ -7,6 +7,8 @@
 #include <cstring>
 #include <vector>
 
+#include "engine/kernels/half.h"
+
 namespace bastion::engine {
 
 bool HaveAvx2() {
@@ -52,6 +54,28 @@ __attribute__((target("avx2,fma,f16c"))) float DotQ8_0Avx2(const uint8_t* row,
   return _mm_cvtss_f32(half);
 }
 
+__attribute__((target("avx2,fma,f16c"))) float DotHalfAvx2(const uint8_t* row, const float* x,
+                                                           size_t cols, bool bf16) {
+  __m256 acc = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 8 <= cols; i += 8) {
+    __m128i halves = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * i));
+    __m256 w = bf16 ? _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(halves), 16))
+                    : _mm256_cvtph_ps(halves);
+    acc = _mm256_fmadd_ps(w, _mm256_loadu_ps(x + i), acc);
+  }
+  __m128 half = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
+  half = _mm_add_ps(half, _mm_movehl_ps(half, half));
+  half = _mm_add_ss(half, _mm_movehdup_ps(half));
+  float sum = _mm_cvtss_f32(half);
+  for (; i < cols; ++i) {  // the tail of a row that is not a multiple of 8
+    uint16_t h;
+    std::memcpy(&h, row + 2 * i, 2);
+    sum += (bf16 ? Bf16ToFloat(h) : F16ToFloat(h)) * x[i];
+  }
+  return sum;
+}
+
 void MatVec(const WeightMatrix& w, const float* x, float* y, ThreadPool& pool, bool reference) {
   if (!reference && w.type == model::GgmlType::kQ8_0 && HaveAvx2()) {
     thread_local QuantizedVector xq;  // the caller's thread quantizes, workers read
@@ -61,6 +85,16 @@ void MatVec(const WeightMatrix& w, const float* x, float* y, ThreadPool& pool, b
     pool.ParallelFor(w.rows, [&](size_t begin, size_t end) {
       for (size_t r = begin; r < end; ++r) {
         y[r] = DotQ8_0Avx2(w.data.data() + r * row_bytes, shared, w.cols);
+      }
+    });
+    return;
+  }
+  if (!reference && (w.type == model::GgmlType::kF16 || w.type == model::GgmlType::kBF16) &&
+      HaveAvx2()) {
+    const bool bf16 = w.type == model::GgmlType::kBF16;
+    pool.ParallelFor(w.rows, [&](size_t begin, size_t end) {
+      for (size_t r = begin; r < end; ++r) {
+        y[r] = DotHalfAvx2(w.data.data() + r * w.cols * 2, x, w.cols, bf16);
       }
     });
     return;

@@ -35,6 +35,10 @@ struct QuantizedVector {
 // REQUIRES: x.size() a multiple of 32.
 void QuantizeQ8(std::span<const float> x, QuantizedVector& out);
 
+// One row of F16 (or, with `bf16`, BF16) weights times x, converted to float in registers;
+// exact up to summation order. REQUIRES: HaveAvx2().
+float DotHalfAvx2(const uint8_t* row, const float* x, size_t cols, bool bf16);
+
 // One row's dot product with the AVX2 Q8_0 x Q8 kernel; for tests.
 // REQUIRES: HaveAvx2(), cols a multiple of 32, x quantized from cols elements.
 float DotQ8_0Avx2(const uint8_t* row, const QuantizedVector& x, size_t cols);

@@ -59,6 +59,36 @@ TEST(MatVecFastTest, Avx2Q8_0IsExactOnTheQuantizedActivations) {
   }
 }
 
+TEST(MatVecFastTest, Avx2HalfKernelsAgreeWithTheReferenceOnOddShapes) {
+  if (!HaveAvx2()) GTEST_SKIP() << "no AVX2 on this CPU";
+  std::mt19937 rng(9);
+  std::normal_distribution<float> normal;
+  ThreadPool pool(2);
+  for (GgmlType type : {GgmlType::kF16, GgmlType::kBF16}) {
+    for (size_t rows : {1u, 5u, 33u}) {
+      for (size_t cols : {1u, 7u, 8u, 9u, 64u, 1003u}) {
+        std::vector<uint8_t> bytes;
+        for (size_t i = 0; i < rows * cols; ++i) {
+          float v = normal(rng);
+          uint16_t h = type == GgmlType::kF16 ? FloatToF16(v) : FloatToBf16(v);
+          bytes.push_back(static_cast<uint8_t>(h & 0xFF));
+          bytes.push_back(static_cast<uint8_t>(h >> 8));
+        }
+        std::vector<float> x(cols);
+        for (float& v : x) v = normal(rng);
+        WeightMatrix w{type, rows, cols, bytes};
+        std::vector<float> want(rows), got(rows);
+        MatVecReference(w, x.data(), want.data());
+        MatVec(w, x.data(), got.data(), pool);
+        for (size_t r = 0; r < rows; ++r) {
+          EXPECT_NEAR(got[r], want[r], 1e-4f * (1 + std::sqrt(static_cast<float>(cols))))
+              << model::GgmlTypeName(type) << " " << rows << "x" << cols << " row " << r;
+        }
+      }
+    }
+  }
+}
+
 TEST(MatVecFastTest, OtherTypesUseTheReferenceOnEveryThread) {
   std::vector<float> values(5 * 64);
   for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(i % 11) - 5;
