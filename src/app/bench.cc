@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <random>
 #include <string>
-#include <thread>
 
 #include "app/commands.h"
 #include "common/json_writer.h"
@@ -92,9 +91,8 @@ void Print(const BenchFigures& f, const BenchFlags& flags, size_t threads, uint6
 }
 
 int RunBench(const BenchFlags& flags) {
-  size_t threads = flags.threads > 0 ? static_cast<size_t>(flags.threads)
-                                     : std::max(1u, std::thread::hardware_concurrency());
-  auto loaded = engine::LoadModel(flags.model, engine::LoadParts::kWeights, threads);
+  auto loaded = engine::LoadModel(flags.model, engine::LoadParts::kWeights,
+                                  static_cast<size_t>(flags.threads));
   if (!loaded.ok()) {
     std::fprintf(stderr, "bastion bench: %s\n", loaded.status().message().c_str());
     return kExitUsage;
@@ -106,6 +104,7 @@ int RunBench(const BenchFlags& flags) {
                  model.config().context_length);
     return kExitUsage;
   }
+  const size_t threads = model.threads();
   uint64_t weight_bytes = 0;
   for (const auto& t : (*loaded)->file.tensors()) weight_bytes += t.size_bytes;
   Print(Measure(model, flags, threads), flags, threads, weight_bytes);

@@ -4,8 +4,7 @@
 #include <vector>
 
 #include "app/commands.h"
-#include "engine/model/transformer.h"
-#include "model/gguf/gguf_file.h"
+#include "engine/loaded_model.h"
 
 namespace bastion::app {
 namespace {
@@ -19,18 +18,14 @@ struct LogitsFlags {
 };
 
 int RunLogits(const LogitsFlags& flags) {
-  auto file = model::GgufFile::Open(flags.model);
-  if (!file.ok()) {
-    std::fprintf(stderr, "bastion logits: %s\n", file.status().message().c_str());
+  auto loaded =
+      engine::LoadModel(flags.model, engine::LoadParts::kWeights, 0, flags.kernels == "reference");
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "bastion logits: %s\n", loaded.status().message().c_str());
     return kExitUsage;
   }
-  auto model = engine::Transformer::Load(*file, 0, flags.kernels == "reference");
-  if (!model.ok()) {
-    std::fprintf(stderr, "bastion logits: %s: %s\n", flags.model.c_str(),
-                 model.status().message().c_str());
-    return kExitUsage;
-  }
-  const engine::ModelConfig& c = (*model)->config();
+  const engine::Transformer* model = (*loaded)->transformer.get();
+  const engine::ModelConfig& c = model->config();
   for (int64_t t : flags.tokens) {
     if (t < 0 || t >= c.vocab_size) {
       std::fprintf(stderr, "bastion logits: token %lld is not in the vocabulary (0-%u)\n",
@@ -52,11 +47,11 @@ int RunLogits(const LogitsFlags& flags) {
   };
   if (flags.all_positions) {
     for (size_t pos = 0; pos < tokens.size(); ++pos) {
-      (*model)->Forward(tokens[pos], pos, cache, logits.data());
+      model->Forward(tokens[pos], pos, cache, logits.data());
       write();
     }
   } else {
-    (*model)->Prefill(tokens, 0, cache, logits.data());  // the prompt path run and serve take
+    model->Prefill(tokens, 0, cache, logits.data());  // the prompt path run and bench take
     write();
   }
   if (!out.flush()) {

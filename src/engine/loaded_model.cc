@@ -5,7 +5,7 @@
 namespace bastion::engine {
 
 Result<std::unique_ptr<LoadedModel>> LoadModel(const std::string& path, LoadParts parts,
-                                               size_t threads) {
+                                               size_t threads, bool reference_kernels) {
   auto file = model::GgufFile::Open(path);
   if (!file.ok()) return file.status();
   auto loaded = std::make_unique<LoadedModel>(std::move(*file));
@@ -21,7 +21,7 @@ Result<std::unique_ptr<LoadedModel>> LoadModel(const std::string& path, LoadPart
     loaded->tokenizer = std::move(*tokenizer);
   }
   if (parts != LoadParts::kTokenizer) {
-    auto transformer = Transformer::Load(loaded->file, threads);
+    auto transformer = Transformer::Load(loaded->file, threads, reference_kernels);
     if (!transformer.ok()) return in_file(transformer.status());
     loaded->transformer = std::move(*transformer);
   }

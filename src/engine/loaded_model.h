@@ -29,8 +29,8 @@ enum class LoadParts {
 };
 
 // Errors name the file and what is wrong with it.
-// `threads` 0: one per core.
+// `threads` 0: one per core. `reference_kernels`: see Transformer::Load.
 Result<std::unique_ptr<LoadedModel>> LoadModel(const std::string& path, LoadParts parts,
-                                               size_t threads = 0);
+                                               size_t threads = 0, bool reference_kernels = false);
 
 }  // namespace bastion::engine

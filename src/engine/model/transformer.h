@@ -42,6 +42,7 @@ class Transformer {
                                                    bool reference_kernels = false);
 
   const ModelConfig& config() const { return config_; }
+  size_t threads() const { return pool_->size(); }
 
   // Runs `token` at position `pos` (0-based; earlier positions must be in `cache`) and
   // writes vocab_size logits. REQUIRES: pos < cache.capacity().
