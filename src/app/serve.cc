@@ -22,6 +22,11 @@ struct ServeFlags {
   std::string listen;
   std::string data_dir;
   std::vector<std::string> upstreams;
+  std::string model_path;
+  std::string model_name;
+  int context = -1;
+  int parallel = -1;
+  int engine_threads = -1;
   bool insecure_no_auth = false;
   bool allow_public_plaintext = false;
   bool check_only = false;
@@ -50,6 +55,19 @@ Result<Config> BuildConfig(const ServeFlags& flags) {
   for (const auto& spec : flags.upstreams) {
     if (Status st = AddUpstreamSpec(config, spec); !st.ok()) return st;
   }
+  if (!flags.model_name.empty() && flags.model_path.empty()) {
+    return Status::InvalidArgument(
+        "--model-name names the model given with --model; add --model PATH");
+  }
+  if (!flags.model_path.empty()) {
+    ModelConfig m;
+    m.name = flags.model_name;
+    m.path = flags.model_path;
+    config.models.push_back(std::move(m));
+  }
+  if (flags.context >= 0) config.engine.context = flags.context;
+  if (flags.parallel >= 0) config.engine.parallel = flags.parallel;
+  if (flags.engine_threads >= 0) config.engine.threads = flags.engine_threads;
   if (Status st = ValidateConfig(config); !st.ok()) return st;
   if (!config.server.insecure_no_auth) {
     return Status::FailedPrecondition(
@@ -117,20 +135,22 @@ int Serve(const ServeFlags& flags) {
   if (Status st = PrepareDataDir(config->server.data_dir); !st.ok()) {
     return Fail(kExitFailure, st.message());
   }
+  for (const auto& name : (*created)->model_names()) spdlog::info("serving model '{}'", name);
   metrics.GetGauge("bastion_build_info", "bastion's version", {{"version", kVersion}}).Set(1);
   gateway::Gateway& gateway = **created;
-  http::HttpServer server(std::move(options),
-                          [&gateway](http::Request& req, http::ResponseWriter& w) {
-                            return gateway.Handle(req, w);
-                          });
+  http::HttpServer server(
+      std::move(options),
+      [&gateway](http::Request& req, http::ResponseWriter& w) { return gateway.Handle(req, w); });
   if (Status st = server.Listen(); !st.ok()) return Fail(kExitFailure, st.message());
   if (config->server.insecure_no_auth) {
-    spdlog::warn("*** AUTHENTICATION IS OFF (--insecure-no-auth): anyone who can reach this "
-                 "address can use every model. Use only on a trusted host. ***");
+    spdlog::warn(
+        "*** AUTHENTICATION IS OFF (--insecure-no-auth): anyone who can reach this "
+        "address can use every model. Use only on a trusted host. ***");
   }
   if (config->server.allow_public_plaintext) {
-    spdlog::warn("server.allow_public_plaintext is set: traffic on a public address is not "
-                 "encrypted by bastion");
+    spdlog::warn(
+        "server.allow_public_plaintext is set: traffic on a public address is not "
+        "encrypted by bastion");
   }
   HostPort bound{ParseHostPort(config->server.listen)->host, server.port()};
   spdlog::info("bastion {} listening on {}://{} with {} worker threads and {} models", kVersion,
@@ -154,23 +174,43 @@ Command RegisterServe(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "serve",
       "Serve the OpenAI-compatible API (POST /v1/chat/completions, /v1/completions,\n"
-      "GET /v1/models, /healthz, /readyz, /metrics) in front of the configured upstream engines.\n"
+      "GET /v1/models, /healthz, /readyz, /metrics) with the embedded engine (--model) or in\n"
+      "front of upstream engines (--upstream, e.g. vLLM or SGLang).\n"
       "Flags override the config file. Secure defaults: listens on 127.0.0.1:8080; refuses a\n"
       "non-loopback address without TLS. Logs carry no prompt or completion text.");
   cmd->add_option("--config", flags->config_file, "TOML config file (see docs/configuration.md)");
   cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
-  cmd->add_option("--data-dir", flags->data_dir, "Directory for bastion's state (default ./bastion-data)");
+  cmd->add_option("--data-dir", flags->data_dir,
+                  "Directory for bastion's state (default ./bastion-data)");
   cmd->add_option("--upstream", flags->upstreams,
                   "MODEL=URL: serve MODEL from the OpenAI-compatible base URL (repeatable; e.g.\n"
                   "deepseek-r1=http://127.0.0.1:8000/v1)");
+  cmd->add_option("--model", flags->model_path,
+                  "Serve this model file with the embedded engine (GGUF: llama or qwen2\n"
+                  "architecture, e.g. DeepSeek-R1-Distill-Qwen-1.5B-Q8_0.gguf)");
+  cmd->add_option("--model-name", flags->model_name,
+                  "The id clients use for --model (default: from the model's metadata,\n"
+                  "else its file name)");
+  cmd->add_option("--context", flags->context,
+                  "Most tokens per request, prompt and completion (default 4096; capped by\n"
+                  "the model's own context). Each active request reserves this much KV cache")
+      ->check(CLI::Range(16, 1 << 20));
+  cmd->add_option("--parallel", flags->parallel,
+                  "Requests the engine decodes together (default 4; 1-32); more wait in a queue")
+      ->check(CLI::Range(1, 32));
+  cmd->add_option("--engine-threads", flags->engine_threads,
+                  "Threads for the embedded engine's matrix products (default: one per core)")
+      ->check(CLI::Range(0, 1024));
   cmd->add_flag("--insecure-no-auth", flags->insecure_no_auth,
                 "Serve without authentication (required until access control lands)");
   cmd->add_flag("--allow-public-plaintext", flags->allow_public_plaintext,
                 "Allow a non-loopback address without TLS (a TLS proxy must sit in front)");
-  cmd->add_flag("--check", flags->check_only,
-                "Validate the configuration and flags, print the verdict, and exit (like nginx -t)");
+  cmd->add_flag(
+      "--check", flags->check_only,
+      "Validate the configuration and flags, print the verdict, and exit (like nginx -t)");
   cmd->add_option("--threads", flags->threads, "Worker threads (default: one per core)");
-  cmd->add_option("--log-level", flags->log_level, "trace|debug|info|warn|error|off (default info)");
+  cmd->add_option("--log-level", flags->log_level,
+                  "trace|debug|info|warn|error|off (default info)");
   return [flags] { return Serve(*flags); };
 }
 

@@ -21,14 +21,18 @@ class TableReader {
 
   void String(const char* key, std::string& out) {
     if (auto* node = Get(key)) {
-      if (auto v = node->value<std::string>()) out = *v;
-      else Fail(key, "a string");
+      if (auto v = node->value<std::string>())
+        out = *v;
+      else
+        Fail(key, "a string");
     }
   }
   void Bool(const char* key, bool& out) {
     if (auto* node = Get(key)) {
-      if (auto v = node->value<bool>()) out = *v;
-      else Fail(key, "true or false");
+      if (auto v = node->value<bool>())
+        out = *v;
+      else
+        Fail(key, "true or false");
     }
   }
   template <typename Int>
@@ -67,7 +71,8 @@ class TableReader {
     if (!error_.empty()) return Status::InvalidArgument(error_);
     for (const auto& [key, node] : table_) {
       if (!seen_.count(std::string(key.str()))) {
-        return Status::InvalidArgument(Where(key.str()) + ": unknown key (see docs/configuration.md)");
+        return Status::InvalidArgument(Where(key.str()) +
+                                       ": unknown key (see docs/configuration.md)");
       }
     }
     return Status::Ok();
@@ -138,6 +143,15 @@ Status ReadUpstreamPolicy(const toml::table& t, std::string_view origin, Upstrea
   return r.Finish();
 }
 
+Status ReadEngine(const toml::table& t, std::string_view origin, EngineConfig& e) {
+  TableReader r(t, "engine.", origin);
+  r.Integer("threads", e.threads, 0, 1024);
+  r.Integer("context", e.context, 16, 1 << 20);
+  r.Integer("parallel", e.parallel, 1, 32);
+  r.Integer("max_queue", e.max_queue, 0, 1 << 20);
+  return r.Finish();
+}
+
 Status ReadUpstream(const toml::table& t, std::string_view origin, const std::string& prefix,
                     UpstreamConfig& u) {
   TableReader r(t, prefix, origin);
@@ -171,9 +185,12 @@ Status ReadModel(const toml::table& t, std::string_view origin, size_t index, Mo
   r.String("name", m.name);
   r.String("upstream_model", m.upstream_model);
   r.String("reasoning", reasoning);
+  r.String("path", m.path);
   const toml::array* upstreams = r.Array("upstreams");
   if (Status st = r.Finish(); !st.ok()) return st;
-  if (m.name.empty()) return Status::InvalidArgument(r.Where("name") + " is required");
+  if (m.name.empty() && m.path.empty()) {
+    return Status::InvalidArgument(r.Where("name") + " is required");
+  }
   auto format = ParseReasoning(reasoning, r.Where("reasoning"));
   if (!format.ok()) return format.status();
   m.reasoning = *format;
@@ -181,7 +198,8 @@ Status ReadModel(const toml::table& t, std::string_view origin, size_t index, Mo
   for (size_t i = 0; i < upstreams->size(); ++i) {
     const toml::table* ut = (*upstreams)[i].as_table();
     std::string uprefix = prefix + "upstreams[" + std::to_string(i) + "].";
-    if (ut == nullptr) return Status::InvalidArgument(std::string(origin) + ": " + uprefix + " must be a table");
+    if (ut == nullptr)
+      return Status::InvalidArgument(std::string(origin) + ": " + uprefix + " must be a table");
     UpstreamConfig u;
     if (Status st = ReadUpstream(*ut, origin, uprefix, u); !st.ok()) return st;
     m.upstreams.push_back(std::move(u));
@@ -194,6 +212,7 @@ Status ReadRoot(const toml::table& root, std::string_view origin, Config& c) {
   r.String("log_level", c.log_level);
   const toml::table* server = r.Table("server");
   const toml::table* upstream = r.Table("upstream");
+  const toml::table* engine = r.Table("engine");
   const toml::array* models = r.Array("models");
   if (Status st = r.Finish(); !st.ok()) return st;
   if (server) {
@@ -201,6 +220,9 @@ Status ReadRoot(const toml::table& root, std::string_view origin, Config& c) {
   }
   if (upstream) {
     if (Status st = ReadUpstreamPolicy(*upstream, origin, c.upstream); !st.ok()) return st;
+  }
+  if (engine) {
+    if (Status st = ReadEngine(*engine, origin, c.engine); !st.ok()) return st;
   }
   if (models) {
     for (size_t i = 0; i < models->size(); ++i) {
@@ -243,8 +265,9 @@ Result<Config> LoadConfigFile(const std::string& path) {
 Status AddUpstreamSpec(Config& config, std::string_view spec) {
   size_t eq = spec.find('=');
   if (eq == std::string_view::npos || eq == 0 || eq + 1 == spec.size()) {
-    return Status::InvalidArgument("bad --upstream '" + std::string(spec) +
-                                   "': expected MODEL=URL, e.g. deepseek-r1=http://127.0.0.1:8000/v1");
+    return Status::InvalidArgument(
+        "bad --upstream '" + std::string(spec) +
+        "': expected MODEL=URL, e.g. deepseek-r1=http://127.0.0.1:8000/v1");
   }
   std::string name(spec.substr(0, eq));
   UpstreamConfig upstream;
@@ -280,11 +303,17 @@ Status ValidateConfig(const Config& config) {
   }
   std::set<std::string> names;
   for (const auto& model : config.models) {
-    if (!names.insert(model.name).second) {
+    if (!model.name.empty() && !names.insert(model.name).second) {
       return Status::InvalidArgument("model '" + model.name + "' is configured twice");
     }
-    if (model.upstreams.empty()) {
-      return Status::InvalidArgument("model '" + model.name + "' has no upstreams");
+    if (!model.path.empty() && !model.upstreams.empty()) {
+      return Status::InvalidArgument("model '" + model.name +
+                                     "' has both a path (embedded engine) and upstreams; "
+                                     "give one or the other");
+    }
+    if (model.path.empty() && model.upstreams.empty()) {
+      return Status::InvalidArgument("model '" + model.name +
+                                     "' has no upstreams and no path to serve it from");
     }
     for (const auto& upstream : model.upstreams) {
       auto url = ParseUrl(upstream.url);

@@ -14,8 +14,8 @@
 namespace bastion {
 
 struct TlsConfig {
-  std::string cert_file;  // PEM certificate chain
-  std::string key_file;   // PEM private key
+  std::string cert_file;            // PEM certificate chain
+  std::string key_file;             // PEM private key
   std::string min_version = "1.2";  // "1.2" or "1.3"
 
   bool enabled() const { return !cert_file.empty() || !key_file.empty(); }
@@ -66,15 +66,25 @@ enum class ReasoningFormat {
 };
 
 struct ModelConfig {
-  std::string name;            // what clients put in "model"
+  std::string name;            // what clients put in "model"; for `path`, empty: from the model
   std::string upstream_model;  // what upstreams are sent; empty: same as name
   ReasoningFormat reasoning = ReasoningFormat::kAuto;
   std::vector<UpstreamConfig> upstreams;
+  std::string path;  // served by the embedded engine: a GGUF file (or HF folder); no upstreams
+};
+
+// The embedded engine's resources, shared by every model it serves.
+struct EngineConfig {
+  int threads = 0;      // 0: one per core
+  int context = 4096;   // most tokens (prompt + completion) per request; capped by the model's
+  int parallel = 4;     // requests decoded together; more wait in a queue
+  int max_queue = 256;  // waiting requests beyond this are refused with 503
 };
 
 struct Config {
   ServerConfig server;
   UpstreamPolicy upstream;
+  EngineConfig engine;
   std::vector<ModelConfig> models;
   std::string log_level = "info";
 };

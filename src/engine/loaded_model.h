@@ -17,6 +17,8 @@ namespace bastion::engine {
 struct LoadedModel {
   explicit LoadedModel(model::GgufFile f) : file(std::move(f)) {}
   model::GgufFile file;
+  std::string name;           // an id for APIs: from the metadata, else the file or folder name
+  std::string chat_template;  // as the file states it (data only; never executed)
   Vocab vocab;
   std::unique_ptr<Tokenizer> tokenizer;      // null when loaded for the weights only
   std::unique_ptr<Transformer> transformer;  // null when loaded for the tokenizer only

@@ -1,6 +1,7 @@
 #include "gateway/gateway.h"
 
 #include "common/json_writer.h"
+#include "gateway/embedded/embedded_backend.h"
 #include "gateway/filters/access_log/access_log_filter.h"
 #include "gateway/filters/metrics/metrics_filter.h"
 #include "gateway/filters/request_id/request_id_filter.h"
@@ -58,20 +59,42 @@ Result<std::unique_ptr<Gateway>> Gateway::Create(std::shared_ptr<const Config> c
                                                  MetricsRegistry& metrics, size_t workers) {
   std::unique_ptr<Gateway> gateway(new Gateway(std::move(config), metrics));
   for (const ModelConfig& m : gateway->config_->models) {
-    auto upstreams = UpstreamSet::Create(m, gateway->config_->upstream, workers, metrics);
-    if (!upstreams.ok()) return upstreams.status();
-    Model model{m, std::make_unique<UpstreamBackend>(m, gateway->config_->upstream,
-                                                     std::move(*upstreams))};
-    gateway->models_.emplace(m.name, std::move(model));
+    Model model{m, nullptr};
+    if (!m.path.empty()) {
+      auto embedded = EmbeddedBackend::Create(m, gateway->config_->engine);
+      if (!embedded.ok()) return embedded.status();
+      model.config.name = (*embedded)->name();
+      model.backend = std::move(*embedded);
+    } else {
+      auto upstreams = UpstreamSet::Create(m, gateway->config_->upstream, workers, metrics);
+      if (!upstreams.ok()) return upstreams.status();
+      auto upstream =
+          std::make_unique<UpstreamBackend>(m, gateway->config_->upstream, std::move(*upstreams));
+      model.upstream = upstream.get();
+      model.backend = std::move(upstream);
+    }
+    std::string name = model.config.name;
+    if (!gateway->models_.emplace(name, std::move(model)).second) {
+      return Status::InvalidArgument("model '" + name +
+                                     "' is served twice; give one of them another name");
+    }
   }
   return gateway;
 }
 
 Gateway::~Gateway() = default;
 
+std::vector<std::string> Gateway::model_names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, model] : models_) names.push_back(name);
+  return names;
+}
+
 void Gateway::StartHealthChecks(http::Executor control) {
   health_ = std::make_unique<HealthChecker>(config_->upstream, std::move(control));
-  for (auto& [name, model] : models_) health_->Watch(model.backend->upstreams());
+  for (auto& [name, model] : models_) {
+    if (model.upstream) health_->Watch(model.upstream->upstreams());
+  }
   health_->Start();
 }
 
@@ -82,11 +105,7 @@ void Gateway::BeginDrain() {
 
 void Gateway::Shutdown() {
   health_.reset();
-  for (auto& [name, model] : models_) {
-    for (const auto& u : model.backend->upstreams().upstreams()) {
-      for (auto& pool : u->pools) pool.clear();
-    }
-  }
+  for (auto& [name, model] : models_) model.backend->Shutdown();
 }
 
 bool Gateway::Ready() const {
@@ -109,8 +128,12 @@ http::Awaitable<void> Gateway::Handle(http::Request& request, http::ResponseWrit
     co_await (this->*route->handler)(ex, out);
   } else if (path_known) {
     ex.response_headers.emplace_back("Allow", std::string(AllowedMethod(request.Path())));
-    ApiError e{405, "invalid_request_error", "method_not_allowed",
-               request.method + " is not allowed on " + std::string(request.Path()), "", 0};
+    ApiError e{405,
+               "invalid_request_error",
+               "method_not_allowed",
+               request.method + " is not allowed on " + std::string(request.Path()),
+               "",
+               0};
     co_await out.SendError(e);
   } else {
     co_await out.SendError(ApiError::NotFound(
@@ -130,10 +153,9 @@ http::Awaitable<void> Gateway::Readyz(Exchange&, ResponseChannel& out) {
   w.BeginObject().Key("status").String(ready ? "ready" : draining_ ? "draining" : "not_ready");
   w.Key("models").BeginObject();
   for (const auto& [name, model] : models_) {
-    size_t healthy = 0;
-    for (const auto& u : model.backend->upstreams().upstreams()) healthy += u->healthy ? 1 : 0;
-    w.Key(name).BeginObject().Key("healthy_upstreams").Uint(healthy);
-    w.Key("upstreams").Uint(model.backend->upstreams().size()).EndObject();
+    w.Key(name).BeginObject();
+    model.backend->WriteStatus(w);
+    w.EndObject();
   }
   w.EndObject().EndObject();
   co_await out.SendJson(ready ? 200 : 503, w.Take(), false);

@@ -19,9 +19,12 @@ namespace bastion::gateway {
 
 class Gateway {
  public:
-  // Fails when a model's upstreams cannot be set up (e.g. an unreadable CA file).
+  // Fails when a model's upstreams cannot be set up (e.g. an unreadable CA file) or its
+  // file cannot be loaded by the embedded engine.
   static Result<std::unique_ptr<Gateway>> Create(std::shared_ptr<const Config> config,
                                                  MetricsRegistry& metrics, size_t workers);
+  // The names clients use, in order.
+  std::vector<std::string> model_names() const;
   ~Gateway();
 
   http::Awaitable<void> Handle(http::Request& request, http::ResponseWriter& writer);
@@ -40,7 +43,8 @@ class Gateway {
   struct Route;
   struct Model {
     ModelConfig config;
-    std::unique_ptr<UpstreamBackend> backend;
+    std::unique_ptr<Backend> backend;
+    UpstreamBackend* upstream = nullptr;  // the backend, when it relays to upstreams
   };
   using RouteHandler = http::Awaitable<void> (Gateway::*)(Exchange&, ResponseChannel&);
 

@@ -7,27 +7,47 @@ constexpr std::string_view kUser = "<｜User｜>";
 constexpr std::string_view kAssistant = "<｜Assistant｜>";
 constexpr std::string_view kEndOfSentence = "<｜end▁of▁sentence｜>";
 
+// Collects the rendered prompt as template text (role markers, special tokens) and message
+// content, so that content can be tokenized without turning its text into control tokens.
+class ChatWriter {
+ public:
+  ChatWriter& Template(std::string_view text) { return Add(text, true); }
+  ChatWriter& Content(std::string_view text) { return Add(text, false); }
+  std::vector<ChatSegment> Take() { return std::move(segments_); }
+
+ private:
+  ChatWriter& Add(std::string_view text, bool is_template) {
+    if (text.empty()) return *this;
+    if (segments_.empty() || segments_.back().is_template != is_template) {
+      segments_.push_back({std::string(), is_template});
+    }
+    segments_.back().text.append(text);
+    return *this;
+  }
+  std::vector<ChatSegment> segments_;
+};
+
 bool IsSystem(const ChatMessage& m) { return m.role == "system" || m.role == "developer"; }
 
 // DeepSeek-R1-Distill's template: the last system message goes first; earlier assistant turns
 // keep only what follows their last </think>; tool results are grouped in an outputs block.
-std::string RenderDeepSeekR1(const std::vector<ChatMessage>& messages, std::string_view bos,
-                             bool add_generation_prompt) {
+std::vector<ChatSegment> RenderDeepSeekR1(const std::vector<ChatMessage>& messages,
+                                          std::string_view bos, bool add_generation_prompt) {
   std::string_view system;
   for (const auto& m : messages) {
     if (IsSystem(m)) system = m.content;
   }
-  std::string out(bos);
-  out.append(system);
+  ChatWriter out;
+  out.Template(bos).Content(system);
   bool in_tool_outputs = false;
   bool first_output = true;
   for (const auto& m : messages) {
     if (m.role == "user") {
       in_tool_outputs = false;
-      out.append(kUser).append(m.content);
+      out.Template(kUser).Content(m.content);
     } else if (m.role == "assistant") {
       if (in_tool_outputs) {
-        out.append("<｜tool▁outputs▁end｜>").append(m.content).append(kEndOfSentence);
+        out.Template("<｜tool▁outputs▁end｜>").Content(m.content).Template(kEndOfSentence);
         in_tool_outputs = false;
         continue;
       }
@@ -35,18 +55,18 @@ std::string RenderDeepSeekR1(const std::vector<ChatMessage>& messages, std::stri
       if (size_t end = content.rfind("</think>"); end != std::string_view::npos) {
         content = content.substr(end + std::string_view("</think>").size());
       }
-      out.append(kAssistant).append(content).append(kEndOfSentence);
+      out.Template(kAssistant).Content(content).Template(kEndOfSentence);
     } else if (m.role == "tool") {
       in_tool_outputs = true;
-      out.append(first_output ? "<｜tool▁outputs▁begin｜><｜tool▁output▁begin｜>"
-                              : "\n<｜tool▁output▁begin｜>");
-      out.append(m.content).append("<｜tool▁output▁end｜>");
+      out.Template(first_output ? "<｜tool▁outputs▁begin｜><｜tool▁output▁begin｜>"
+                                : "\n<｜tool▁output▁begin｜>");
+      out.Content(m.content).Template("<｜tool▁output▁end｜>");
       first_output = false;
     }
   }
-  if (in_tool_outputs) out.append("<｜tool▁outputs▁end｜>");
-  if (add_generation_prompt && !in_tool_outputs) out.append(kAssistant).append("<think>\n");
-  return out;
+  if (in_tool_outputs) out.Template("<｜tool▁outputs▁end｜>");
+  if (add_generation_prompt && !in_tool_outputs) out.Template(kAssistant).Template("<think>\n");
+  return out.Take();
 }
 
 std::string_view Trim(std::string_view s) {
@@ -57,24 +77,27 @@ std::string_view Trim(std::string_view s) {
 }
 
 // Llama 3's template: BOS once, each message's content trimmed.
-std::string RenderLlama3(const std::vector<ChatMessage>& messages, std::string_view bos,
-                         bool add_generation_prompt) {
-  std::string out(bos);
+std::vector<ChatSegment> RenderLlama3(const std::vector<ChatMessage>& messages,
+                                      std::string_view bos, bool add_generation_prompt) {
+  ChatWriter out;
+  out.Template(bos);
   for (const auto& m : messages) {
-    out.append("<|start_header_id|>").append(m.role).append("<|end_header_id|>\n\n");
-    out.append(Trim(m.content)).append("<|eot_id|>");
+    out.Template("<|start_header_id|>").Template(m.role).Template("<|end_header_id|>\n\n");
+    out.Content(Trim(m.content)).Template("<|eot_id|>");
   }
-  if (add_generation_prompt) out.append("<|start_header_id|>assistant<|end_header_id|>\n\n");
-  return out;
+  if (add_generation_prompt) out.Template("<|start_header_id|>assistant<|end_header_id|>\n\n");
+  return out.Take();
 }
 
-std::string RenderChatMl(const std::vector<ChatMessage>& messages, bool add_generation_prompt) {
-  std::string out;
+std::vector<ChatSegment> RenderChatMl(const std::vector<ChatMessage>& messages,
+                                      bool add_generation_prompt) {
+  ChatWriter out;
   for (const auto& m : messages) {
-    out.append("<|im_start|>").append(m.role).append("\n").append(m.content).append("<|im_end|>\n");
+    out.Template("<|im_start|>").Template(m.role).Template("\n");
+    out.Content(m.content).Template("<|im_end|>\n");
   }
-  if (add_generation_prompt) out.append("<|im_start|>assistant\n");
-  return out;
+  if (add_generation_prompt) out.Template("<|im_start|>assistant\n");
+  return out.Take();
 }
 
 }  // namespace
@@ -104,6 +127,16 @@ ChatFormat DetectChatFormat(std::string_view chat_template, std::string_view pre
 
 std::string RenderChat(ChatFormat format, const std::vector<ChatMessage>& messages,
                        std::string_view bos, bool add_generation_prompt) {
+  std::string out;
+  for (const auto& s : RenderChatSegments(format, messages, bos, add_generation_prompt)) {
+    out.append(s.text);
+  }
+  return out;
+}
+
+std::vector<ChatSegment> RenderChatSegments(ChatFormat format,
+                                            const std::vector<ChatMessage>& messages,
+                                            std::string_view bos, bool add_generation_prompt) {
   switch (format) {
     case ChatFormat::kDeepSeekR1:
       return RenderDeepSeekR1(messages, bos, add_generation_prompt);

@@ -32,4 +32,15 @@ ChatFormat DetectChatFormat(std::string_view chat_template, std::string_view pre
 std::string RenderChat(ChatFormat format, const std::vector<ChatMessage>& messages,
                        std::string_view bos, bool add_generation_prompt);
 
+// The same prompt in pieces: template text (role markers and special tokens, to be tokenized
+// with special tokens parsed) and message content (tokenized as plain text, so a message
+// that contains "<｜Assistant｜>" cannot forge a turn). Joined, they equal RenderChat's text.
+struct ChatSegment {
+  std::string text;
+  bool is_template;
+};
+std::vector<ChatSegment> RenderChatSegments(ChatFormat format,
+                                            const std::vector<ChatMessage>& messages,
+                                            std::string_view bos, bool add_generation_prompt);
+
 }  // namespace bastion::engine

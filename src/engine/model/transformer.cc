@@ -41,9 +41,10 @@ float ScaleLlama3(float freq, const ModelConfig& c) {
 
 KvCache::KvCache(const ModelConfig& config, size_t capacity)
     : capacity_(capacity),
+      layers_(config.layers),
       width_(static_cast<size_t>(config.kv_heads) * config.head_dim),
-      keys_(config.layers * capacity * width_),
-      values_(config.layers * capacity * width_) {}
+      keys_(new float[layers_ * capacity * width_]),
+      values_(new float[layers_ * capacity * width_]) {}
 
 Result<std::unique_ptr<Transformer>> Transformer::Load(const model::GgufFile& file, size_t threads,
                                                        bool reference_kernels) {
@@ -113,9 +114,10 @@ void Transformer::Rope(float* vec, size_t heads, size_t pos) const {
   }
 }
 
-void Transformer::Attention(const Layer& l, size_t layer, size_t start, size_t count,
-                            KvCache& cache, float* x) const {
+void Transformer::Attention(const Layer& l, size_t layer, std::span<const BatchToken> batch,
+                            float* x) const {
   const ModelConfig& c = config_;
+  const size_t count = batch.size();
   const size_t hd = c.head_dim, e = c.embedding, kv = static_cast<size_t>(c.kv_heads) * hd;
   std::vector<float> xb(count * e), q(count * e), k(count * kv), v(count * kv), out(count * e),
       delta(count * e);
@@ -125,26 +127,27 @@ void Transformer::Attention(const Layer& l, size_t layer, size_t start, size_t c
   MatMul(l.q, xb.data(), q.data(), count, *pool_, reference_kernels_);
   MatMul(l.k, xb.data(), k.data(), count, *pool_, reference_kernels_);
   MatMul(l.v, xb.data(), v.data(), count, *pool_, reference_kernels_);
-  for (size_t b = 0; b < count; ++b) {  // keys and values of the whole chunk go in first
+  for (size_t b = 0; b < count; ++b) {  // keys and values of the whole batch go in first
+    const BatchToken& t = batch[b];
     float* qb = q.data() + b * e;
-    float* kb = cache.Key(layer, start + b);
-    float* vb = cache.Value(layer, start + b);
+    float* kb = t.cache->Key(layer, t.pos);
+    float* vb = t.cache->Value(layer, t.pos);
     std::copy_n(k.data() + b * kv, kv, kb);
     std::copy_n(v.data() + b * kv, kv, vb);
     AddBias(l.q_bias, qb);
     AddBias(l.k_bias, kb);
     AddBias(l.v_bias, vb);
-    Rope(qb, c.heads, start + b);
-    Rope(kb, c.kv_heads, start + b);
+    Rope(qb, c.heads, t.pos);
+    Rope(kb, c.kv_heads, t.pos);
   }
   for (size_t b = 0; b < count; ++b) {
-    Attend(layer, start + b, cache, q.data() + b * e, out.data() + b * e);
+    Attend(layer, batch[b].pos, *batch[b].cache, q.data() + b * e, out.data() + b * e);
   }
   MatMul(l.o, out.data(), delta.data(), count, *pool_, reference_kernels_);
   for (size_t i = 0; i < count * e; ++i) x[i] += delta[i];
 }
 
-void Transformer::Attend(size_t layer, size_t pos, KvCache& cache, const float* q,
+void Transformer::Attend(size_t layer, size_t pos, const KvCache& cache, const float* q,
                          float* out) const {
   const ModelConfig& c = config_;
   const size_t hd = c.head_dim;
@@ -188,29 +191,48 @@ void Transformer::FeedForward(const Layer& l, size_t count, float* x) const {
 }
 
 void Transformer::Forward(TokenId token, size_t pos, KvCache& cache, float* logits) const {
-  Prefill(std::span<const TokenId>(&token, 1), pos, cache, logits);
+  BatchToken t{token, pos, &cache, true};
+  Step(std::span<const BatchToken>(&t, 1), logits);
 }
 
 void Transformer::Prefill(std::span<const TokenId> tokens, size_t start, KvCache& cache,
                           float* logits) const {
-  const ModelConfig& c = config_;
-  const size_t e = c.embedding;
+  std::vector<BatchToken> batch;
   for (size_t done = 0; done < tokens.size();) {
-    const size_t count = std::min(kPrefillChunk, tokens.size() - done);
-    std::vector<float> x(count * e);
+    const size_t count = std::min(kMaxBatch, tokens.size() - done);
+    batch.clear();
     for (size_t b = 0; b < count; ++b) {
-      DequantizeRow(embedding_, static_cast<size_t>(tokens[done + b]), x.data() + b * e);
+      batch.push_back({tokens[done + b], start + done + b, &cache, done + b + 1 == tokens.size()});
     }
-    for (size_t i = 0; i < layers_.size(); ++i) {
-      Attention(layers_[i], i, start + done, count, cache, x.data());
-      FeedForward(layers_[i], count, x.data());
-    }
+    Step(batch, logits);
     done += count;
-    if (done == tokens.size()) {
-      std::vector<float> xb(e);
-      RmsNorm(x.data() + (count - 1) * e, output_norm_, c.rms_epsilon, xb.data());
-      MatVec(output_, xb.data(), logits, *pool_, reference_kernels_);
-    }
+  }
+}
+
+void Transformer::Step(std::span<const BatchToken> batch, float* logits) const {
+  const ModelConfig& c = config_;
+  const size_t e = c.embedding, count = batch.size();
+  std::vector<float> x(count * e);
+  for (size_t b = 0; b < count; ++b) {
+    DequantizeRow(embedding_, static_cast<size_t>(batch[b].token), x.data() + b * e);
+  }
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    Attention(layers_[i], i, batch, x.data());
+    FeedForward(layers_[i], count, x.data());
+  }
+  std::vector<float> xb;
+  for (size_t b = 0; b < count; ++b) {
+    if (!batch[b].logits) continue;
+    const size_t row = xb.size() / e;
+    xb.resize(xb.size() + e);
+    RmsNorm(x.data() + b * e, output_norm_, c.rms_epsilon, xb.data() + row * e);
+  }
+  if (xb.empty()) return;
+  const size_t rows = xb.size() / e;
+  if (rows == 1) {
+    MatVec(output_, xb.data(), logits, *pool_, reference_kernels_);
+  } else {
+    MatMul(output_, xb.data(), logits, rows, *pool_, reference_kernels_);
   }
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The decoder the R1-Distill models share (Llama and Qwen2 blocks: RMSNorm, RoPE, grouped
-// query attention, SwiGLU), with weights used in place from a GGUF file. One token at a
-// time; the matrix-vector products run on the Transformer's thread pool.
+// query attention, SwiGLU), with weights used in place from a GGUF file. Tokens run in
+// batches that may mix sequences (a prompt's chunk, one decode token of each active
+// request): each weight is read once per batch; the products run on the thread pool.
 // Thread-safety: Forward is called by one thread at a time (it drives the pool); each
 // sequence has its own KvCache.
 
@@ -19,18 +20,35 @@
 
 namespace bastion::engine {
 
-// Keys and values of every position seen so far, per layer.
+// Keys and values of every position seen so far, per layer. The memory is reserved, not
+// touched, at construction: a sequence's pages become resident as its positions fill.
 class KvCache {
  public:
   KvCache(const ModelConfig& config, size_t capacity);
   size_t capacity() const { return capacity_; }
+  size_t bytes() const { return 2 * layers_ * capacity_ * width_ * sizeof(float); }
   float* Key(size_t layer, size_t pos) { return &keys_[(layer * capacity_ + pos) * width_]; }
   float* Value(size_t layer, size_t pos) { return &values_[(layer * capacity_ + pos) * width_]; }
+  const float* Key(size_t layer, size_t pos) const {
+    return &keys_[(layer * capacity_ + pos) * width_];
+  }
+  const float* Value(size_t layer, size_t pos) const {
+    return &values_[(layer * capacity_ + pos) * width_];
+  }
 
  private:
   size_t capacity_;
+  size_t layers_;
   size_t width_;  // kv_heads * head_dim
-  std::vector<float> keys_, values_;
+  std::unique_ptr<float[]> keys_, values_;
+};
+
+// One token of a batch: which sequence (its cache) and where in it.
+struct BatchToken {
+  TokenId token;
+  size_t pos;  // REQUIRES: earlier positions of `cache` are filled, pos < capacity
+  KvCache* cache;
+  bool logits;  // whether this token's logits are wanted
 };
 
 class Transformer {
@@ -51,6 +69,12 @@ class Transformer {
   // chunk, and writes the logits of the last one. The same result as calling Forward on each.
   // REQUIRES: !tokens.empty(), start + tokens.size() <= cache.capacity().
   void Prefill(std::span<const TokenId> tokens, size_t start, KvCache& cache, float* logits) const;
+  // Runs every token of `batch` (tokens of one sequence in position order) and writes
+  // vocab_size logits for each token that asks for them, in batch order.
+  // REQUIRES: 0 < batch.size() <= kMaxBatch.
+  void Step(std::span<const BatchToken> batch, float* logits) const;
+
+  static constexpr size_t kMaxBatch = 32;
 
  private:
   struct Layer {
@@ -60,13 +84,11 @@ class Transformer {
   };
   explicit Transformer(ModelConfig config) : config_(std::move(config)) {}
   Status LoadWeights(const model::GgufFile& file);
-  static constexpr size_t kPrefillChunk = 32;
-  // Both work on `count` consecutive tokens' hidden states (count x hidden, row-major).
-  void Attention(const Layer& l, size_t layer, size_t start, size_t count, KvCache& cache,
-                 float* x) const;
+  // Both work on the batch's hidden states (batch.size() x hidden, row-major).
+  void Attention(const Layer& l, size_t layer, std::span<const BatchToken> batch, float* x) const;
   void FeedForward(const Layer& l, size_t count, float* x) const;
   // One query against positions 0..pos of the cache.
-  void Attend(size_t layer, size_t pos, KvCache& cache, const float* q, float* out) const;
+  void Attend(size_t layer, size_t pos, const KvCache& cache, const float* q, float* out) const;
   void Rope(float* vec, size_t heads, size_t pos) const;
 
   ModelConfig config_;

@@ -29,10 +29,10 @@ class OutstandingGuard {
 };
 
 ApiError Unreachable(const std::string& model, const Status& why) {
-  return ApiError::Upstream(502, "upstream_unavailable",
-                            "could not reach an upstream for model '" + model + "' (" +
-                                why.message() + ")",
-                            kRetryAfterSeconds);
+  return ApiError::Upstream(
+      502, "upstream_unavailable",
+      "could not reach an upstream for model '" + model + "' (" + why.message() + ")",
+      kRetryAfterSeconds);
 }
 
 ApiError Timeout(const std::string& what) {
@@ -173,10 +173,10 @@ http::Awaitable<bool> UpstreamBackend::Try(Attempt& a) {
   if (head->status >= 500) {
     set_->ReportFailure(a.upstream, "answered " + std::to_string(head->status));
     int status = head->status == 503 ? 503 : 502;
-    a.error = ApiError::Upstream(status, "upstream_error",
-                                 "upstream for model '" + model_ + "' answered HTTP " +
-                                     std::to_string(head->status),
-                                 ParseRetryAfter(head->retry_after));
+    a.error = ApiError::Upstream(
+        status, "upstream_error",
+        "upstream for model '" + model_ + "' answered HTTP " + std::to_string(head->status),
+        ParseRetryAfter(head->retry_after));
     a.conn->Cancel();
     co_return false;
   }
@@ -203,9 +203,9 @@ http::Awaitable<bool> UpstreamBackend::RelayWhole(Attempt& a, int status) {
     body.append(*piece);
     if (body.size() > limit) {
       a.conn->Cancel();
-      co_await a.out.SendError(ApiError::Upstream(
-          502, "upstream_response_too_large",
-          "upstream response exceeds upstream.max_response_bytes", 0));
+      co_await a.out.SendError(
+          ApiError::Upstream(502, "upstream_response_too_large",
+                             "upstream response exceeds upstream.max_response_bytes", 0));
       co_return true;
     }
   }
@@ -253,8 +253,8 @@ http::Awaitable<bool> UpstreamBackend::RelayStream(Attempt& a) {
     auto piece = co_await a.conn->ReadBody(policy_.idle_timeout);
     if (a.ex.client_gone) co_return true;
     if (!piece.ok() || !parser.Feed(piece.ok() ? *piece : std::string_view())) {
-      Status why = piece.ok() ? Status::ResourceExhausted("event larger than 4 MiB")
-                              : piece.status();
+      Status why =
+          piece.ok() ? Status::ResourceExhausted("event larger than 4 MiB") : piece.status();
       if (!a.out.streaming()) {  // nothing sent yet: another upstream may answer
         set_->ReportFailure(a.upstream, why.message());
         a.error = Unreachable(model_, why);
@@ -281,6 +281,18 @@ http::Awaitable<bool> UpstreamBackend::RelayStream(Attempt& a) {
   if (!a.out.streaming()) co_await a.out.BeginEvents();
   co_await a.out.EndEvents();
   co_return true;
+}
+
+void UpstreamBackend::WriteStatus(JsonWriter& w) const {
+  size_t healthy = 0;
+  for (const auto& u : set_->upstreams()) healthy += u->healthy ? 1 : 0;
+  w.Key("healthy_upstreams").Uint(healthy).Key("upstreams").Uint(set_->size());
+}
+
+void UpstreamBackend::Shutdown() {
+  for (const auto& u : set_->upstreams()) {
+    for (auto& pool : u->pools) pool.clear();
+  }
 }
 
 }  // namespace bastion::gateway

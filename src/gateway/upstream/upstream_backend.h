@@ -21,6 +21,8 @@ class UpstreamBackend : public Backend {
 
   http::Awaitable<void> Serve(Exchange& ex, ResponseChannel& out) override;
   bool Ready() const override { return set_->AnyHealthy(); }
+  void WriteStatus(JsonWriter& w) const override;
+  void Shutdown() override;
   UpstreamSet& upstreams() { return *set_; }
 
  private:

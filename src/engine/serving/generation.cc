@@ -1,0 +1,58 @@
+#include "engine/serving/generation.h"
+
+namespace bastion::engine {
+
+Generation::Update Generation::Take() {
+  std::lock_guard lock(mu_);
+  Update out = std::move(pending_);
+  pending_ = Update();
+  pending_.prompt_tokens = out.prompt_tokens;
+  pending_.completion_tokens = completion_;
+  pending_.finish = out.finish;
+  pending_.error = out.error;
+  out.completion_tokens = completion_;
+  return out;
+}
+
+void Generation::Append(std::string_view text, SampledToken token) {
+  {
+    std::lock_guard lock(mu_);
+    pending_.text += text;
+    pending_.tokens.push_back(std::move(token));
+    ++completion_;
+  }
+  notify_();
+}
+
+void Generation::Finish(FinishReason reason, std::string_view text, std::string error) {
+  {
+    std::lock_guard lock(mu_);
+    pending_.text += text;
+    pending_.finish = reason;
+    pending_.error = std::move(error);
+  }
+  notify_();
+}
+
+void Generation::SetPromptTokens(size_t n) {
+  std::lock_guard lock(mu_);
+  pending_.prompt_tokens = n;
+}
+
+std::string_view FinishReasonName(FinishReason reason) {
+  switch (reason) {
+    case FinishReason::kNone:
+      return "";
+    case FinishReason::kStop:
+      return "stop";
+    case FinishReason::kLength:
+      return "length";
+    case FinishReason::kCancelled:
+      return "cancelled";
+    case FinishReason::kError:
+      return "error";
+  }
+  return "";
+}
+
+}  // namespace bastion::engine
