@@ -1,6 +1,7 @@
 # bastion's entry points. `make` builds Release into build/ (binary: build/bastion);
 # `make test` installs what is missing, builds, and runs every test (unit, e2e, fuzz smoke);
-# `make run` builds and serves on the default configuration.
+# `make run` builds and serves the demo model (random weights: its output is noise) with the
+# embedded engine on 127.0.0.1:8080; README.md says how to serve a real model instead.
 JOBS ?= $(shell nproc)
 BUILD ?= build
 CMAKE_FLAGS ?=
@@ -24,8 +25,13 @@ build: configure
 test: build npm
 	@cd $(BUILD) && ctest --output-on-failure -j 1
 
-run: build
-	./$(BUILD)/bastion serve --insecure-no-auth
+DEMO_MODEL = $(BUILD)/demo-model.gguf
+
+$(DEMO_MODEL): scripts/make-demo-model.py
+	@/usr/bin/python3 scripts/make-demo-model.py $@
+
+run: build $(DEMO_MODEL)
+	./$(BUILD)/bastion serve --insecure-no-auth --model $(DEMO_MODEL)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize:

@@ -94,7 +94,6 @@ void Scheduler::Run() {
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty() || !active.empty(); });
       if (stopping_) break;
       Admit(active);
-      active_count_ = active.size();
     }
     std::erase_if(active, [](const std::unique_ptr<Sequence>& s) {
       if (!s->generation->cancelled()) return false;
@@ -102,6 +101,8 @@ void Scheduler::Run() {
       return true;
     });
     if (!active.empty()) RunStep(active);
+    std::lock_guard lock(mu_);
+    active_count_ = active.size();
   }
   std::lock_guard lock(mu_);
   for (auto& s : active)

@@ -87,11 +87,15 @@ def _value(v):
         return struct.pack("<If", 6, v)
     if isinstance(v, str):
         return struct.pack("<I", 8) + _string(v)
+    if isinstance(v, list) and all(isinstance(x, str) for x in v):
+        return struct.pack("<IIQ", 9, 8, len(v)) + b"".join(_string(x) for x in v)
+    if isinstance(v, list) and all(isinstance(x, int) for x in v):
+        return struct.pack("<IIQ", 9, 5, len(v)) + struct.pack(f"<{len(v)}i", *v)
     raise TypeError(type(v))
 
 
 def write(path, metadata, tensors):
-    """metadata: {key: bool|int(u32)|float(f32)|str}; tensors: [(name, dims, type, raw)]
+    """metadata: {key: bool|int(u32)|float(f32)|str|[str]|[int(i32)]}; tensors: [(name, dims, type, raw)]
     with dims in GGUF order (dims[0] varies fastest)."""
     out = bytearray(b"GGUF" + struct.pack("<IQQ", 3, len(tensors), len(metadata)))
     for key, value in metadata.items():
