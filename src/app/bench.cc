@@ -19,6 +19,7 @@ struct BenchFlags {
   int prompt_tokens = 512;
   int generate_tokens = 128;
   int threads = 0;  // 0: one per core
+  int streams = 1;  // > 1: also decode this many sequences together, batched
   bool json = false;
 };
 
@@ -27,10 +28,42 @@ struct BenchFigures {
   double decode_tps = 0;
   uint64_t peak_rss_bytes = 0;
   double bandwidth_gbs = 0;
+  double streams_decode_tps = 0;  // all streams together
+  uint64_t kv_bytes = 0;          // KV caches of every sequence measured
 };
 
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+// Decode with `flags.streams` sequences in one batch per step, as the server's scheduler runs
+// concurrent requests: each weight is read once per step for all of them.
+void MeasureStreams(const engine::Transformer& model, const BenchFlags& flags, std::mt19937& rng,
+                    BenchFigures& f) {
+  const engine::ModelConfig& c = model.config();
+  const size_t n = static_cast<size_t>(flags.streams), prompt = 16;
+  const size_t total = prompt + static_cast<size_t>(flags.generate_tokens);
+  std::uniform_int_distribution<engine::TokenId> any_token(0, static_cast<int>(c.vocab_size) - 1);
+  std::vector<std::unique_ptr<engine::KvCache>> caches;
+  std::vector<float> logits(n * c.vocab_size);
+  for (size_t s = 0; s < n; ++s) {
+    caches.push_back(std::make_unique<engine::KvCache>(c, total));
+    f.kv_bytes += caches.back()->bytes();
+    std::vector<engine::TokenId> tokens(prompt);
+    for (auto& t : tokens) t = any_token(rng);
+    model.Prefill(tokens, 0, *caches.back(), logits.data() + s * c.vocab_size);
+  }
+  std::vector<engine::BatchToken> batch(n);
+  auto start = std::chrono::steady_clock::now();
+  for (size_t pos = prompt; pos < total; ++pos) {
+    for (size_t s = 0; s < n; ++s) {
+      const float* row = logits.data() + s * c.vocab_size;
+      auto next = static_cast<engine::TokenId>(std::max_element(row, row + c.vocab_size) - row);
+      batch[s] = {next, pos, caches[s].get(), true};
+    }
+    model.Step(batch, logits.data());
+  }
+  f.streams_decode_tps = static_cast<double>(n * flags.generate_tokens) / Seconds(start);
 }
 
 BenchFigures Measure(const engine::Transformer& model, const BenchFlags& flags, size_t threads) {
@@ -53,6 +86,8 @@ BenchFigures Measure(const engine::Transformer& model, const BenchFlags& flags, 
     model.Forward(next, pos, cache, logits.data());
   }
   f.decode_tps = flags.generate_tokens / Seconds(start);
+  f.kv_bytes = cache.bytes();
+  if (flags.streams > 1) MeasureStreams(model, flags, rng, f);
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   f.peak_rss_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // before the bandwidth buffer
@@ -72,7 +107,14 @@ void Print(const BenchFigures& f, const BenchFlags& flags, size_t threads, uint6
         .Uint(f.peak_rss_bytes)
         .Key("bandwidth_gbs")
         .Double(f.bandwidth_gbs)
-        .EndObject();
+        .Key("weight_bytes")
+        .Uint(weight_bytes)
+        .Key("kv_bytes")
+        .Uint(f.kv_bytes);
+    if (flags.streams > 1) {
+      w.Key("streams").Int(flags.streams).Key("streams_decode_tps").Double(f.streams_decode_tps);
+    }
+    w.EndObject();
     std::printf("%s\n", w.str().c_str());
     return;
   }
@@ -84,7 +126,14 @@ void Print(const BenchFigures& f, const BenchFlags& flags, size_t threads, uint6
   std::printf(
       "bandwidth: %.1f GB/s measured with %zu threads: the decode ceiling is %.2f tokens/s\n",
       f.bandwidth_gbs, threads, f.bandwidth_gbs * 1e9 / static_cast<double>(weight_bytes));
-  std::printf("memory:    %.1f MB peak resident\n", f.peak_rss_bytes / 1e6);
+  if (flags.streams > 1) {
+    std::printf("streams:   %.2f tokens/s for %d streams decoding together (%.2fx one stream)\n",
+                f.streams_decode_tps, flags.streams, f.streams_decode_tps / f.decode_tps);
+  }
+  const double budget = static_cast<double>(weight_bytes + f.kv_bytes);
+  std::printf("memory:    %.1f MB peak resident; weights + KV caches = %.1f MB (%+.1f%%)\n",
+              f.peak_rss_bytes / 1e6, budget / 1e6,
+              100.0 * (static_cast<double>(f.peak_rss_bytes) - budget) / budget);
   std::printf("kernels:   %s on %zu threads\n",
               engine::HaveAvx2() ? "AVX2 for Q8_0, reference for other types" : "reference",
               threads);
@@ -128,8 +177,12 @@ Command RegisterBench(CLI::App& app) {
       ->check(CLI::Range(1, 1 << 20));
   cmd->add_option("-t,--threads", flags->threads, "Threads (default: one per core)")
       ->check(CLI::Range(1, 1024));
+  cmd->add_option("--streams", flags->streams,
+                  "Also decode this many sequences together, batched as the server does")
+      ->check(CLI::Range(1, static_cast<int>(engine::Transformer::kMaxBatch)));
   cmd->add_flag("--json", flags->json,
-                "Print {\"prefill_tps\",\"decode_tps\",\"peak_rss_bytes\",\"bandwidth_gbs\"}");
+                "Print {\"prefill_tps\",\"decode_tps\",\"peak_rss_bytes\",\"bandwidth_gbs\",\n"
+                "\"weight_bytes\",\"kv_bytes\"} (and \"streams\",\"streams_decode_tps\")");
   return [flags] { return RunBench(*flags); };
 }
 
