@@ -42,5 +42,7 @@ float DotHalfAvx2(const uint8_t* row, const float* x, size_t cols, bool bf16);
 // One row's dot product with the AVX2 Q8_0 x Q8 kernel; for tests.
 // REQUIRES: HaveAvx2(), cols a multiple of 32, x quantized from cols elements.
 float DotQ8_0Avx2(const uint8_t* row, const QuantizedVector& x, size_t cols);
+// The same for four vectors at once (what MatMul runs): out[i] = row . x[i].
+void DotQ8_0x4Avx2(const uint8_t* row, const QuantizedVector* const* x, size_t cols, float* out);
 
 }  // namespace bastion::engine

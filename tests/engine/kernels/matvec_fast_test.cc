@@ -59,6 +59,28 @@ TEST(MatVecFastTest, Avx2Q8_0IsExactOnTheQuantizedActivations) {
   }
 }
 
+TEST(MatVecFastTest, MatMulEqualsOneMatVecPerVector) {
+  // Counts of 1 to 9 cover the four-vector kernel, its remainders, and both together.
+  std::mt19937 rng(9);
+  std::normal_distribution<float> normal;
+  ThreadPool pool(2);
+  const size_t rows = 13, cols = 96;
+  auto bytes = RandomQ8_0(rows, cols, rng);
+  WeightMatrix w{GgmlType::kQ8_0, rows, cols, bytes};
+  for (size_t count = 1; count <= 9; ++count) {
+    std::vector<float> x(count * cols), got(count * rows), want(rows);
+    for (float& v : x) v = normal(rng);
+    MatMul(w, x.data(), got.data(), count, pool);
+    for (size_t b = 0; b < count; ++b) {
+      MatVec(w, x.data() + b * cols, want.data(), pool);
+      for (size_t r = 0; r < rows; ++r) {
+        EXPECT_NEAR(got[b * rows + r], want[r], 1e-4f * (1 + std::fabs(want[r])))
+            << "count " << count << " vector " << b << " row " << r;
+      }
+    }
+  }
+}
+
 TEST(MatVecFastTest, Avx2HalfKernelsAgreeWithTheReferenceOnOddShapes) {
   if (!HaveAvx2()) GTEST_SKIP() << "no AVX2 on this CPU";
   std::mt19937 rng(9);
