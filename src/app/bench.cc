@@ -154,8 +154,7 @@ int RunBench(const BenchFlags& flags) {
     return kExitUsage;
   }
   const size_t threads = model.threads();
-  uint64_t weight_bytes = 0;
-  for (const auto& t : (*loaded)->file.tensors()) weight_bytes += t.size_bytes;
+  const uint64_t weight_bytes = (*loaded)->tensors->total_bytes();
   Print(Measure(model, flags, threads), flags, threads, weight_bytes);
   return kExitOk;
 }

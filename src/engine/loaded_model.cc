@@ -41,16 +41,19 @@ Result<std::unique_ptr<LoadedModel>> LoadModel(const std::string& path, LoadPart
                                                size_t threads, bool reference_kernels) {
   auto file = model::GgufFile::Open(path);
   if (!file.ok()) return file.status();
-  auto loaded = std::make_unique<LoadedModel>(std::move(*file));
-  loaded->name = ModelName(loaded->file, path);
-  if (auto t = loaded->file.GetString("tokenizer.chat_template"); t.ok()) {
+  auto loaded = std::make_unique<LoadedModel>();
+  auto source = std::make_unique<GgufTensorSource>(std::move(*file));
+  const model::GgufFile& gguf = source->file();
+  loaded->tensors = std::move(source);
+  loaded->name = ModelName(gguf, path);
+  if (auto t = gguf.GetString("tokenizer.chat_template"); t.ok()) {
     loaded->chat_template = std::string(*t);
   }
   auto in_file = [&](const Status& st) {
     return Status::InvalidArgument(path + ": " + st.message());
   };
   if (parts != LoadParts::kWeights) {
-    auto vocab = VocabFromGguf(loaded->file);
+    auto vocab = VocabFromGguf(gguf);
     if (!vocab.ok()) return in_file(vocab.status());
     loaded->vocab = std::move(*vocab);
     auto tokenizer = CreateTokenizer(loaded->vocab);
@@ -58,7 +61,7 @@ Result<std::unique_ptr<LoadedModel>> LoadModel(const std::string& path, LoadPart
     loaded->tokenizer = std::move(*tokenizer);
   }
   if (parts != LoadParts::kTokenizer) {
-    auto transformer = Transformer::Load(loaded->file, threads, reference_kernels);
+    auto transformer = Transformer::Load(gguf, threads, reference_kernels);
     if (!transformer.ok()) return in_file(transformer.status());
     loaded->transformer = std::move(*transformer);
   }

@@ -1,12 +1,13 @@
 #pragma once
-// A model file opened for the engine: the mapped GGUF, its vocabulary and tokenizer, and
-// (unless only the tokenizer is wanted) the transformer whose weights point into the file.
+// A model opened for the engine: its mapped file(s), vocabulary and tokenizer, and (unless
+// only the tokenizer is wanted) the transformer whose weights point into the file(s).
 // Immutable once loaded; the parts may be used from many threads.
 
 #include <memory>
 #include <string>
 
 #include "common/status.h"
+#include "engine/model/tensor_source.h"
 #include "engine/model/transformer.h"
 #include "engine/tokenizer/tokenizer.h"
 #include "engine/tokenizer/vocab.h"
@@ -15,8 +16,7 @@
 namespace bastion::engine {
 
 struct LoadedModel {
-  explicit LoadedModel(model::GgufFile f) : file(std::move(f)) {}
-  model::GgufFile file;
+  std::unique_ptr<TensorSource> tensors;  // the file(s), mapped; the weights point into them
   std::string name;           // an id for APIs: from the metadata, else the file or folder name
   std::string chat_template;  // as the file states it (data only; never executed)
   Vocab vocab;

@@ -50,10 +50,17 @@ Result<std::unique_ptr<Transformer>> Transformer::Load(const model::GgufFile& fi
                                                        bool reference_kernels) {
   auto config = ModelConfigFromGguf(file);
   if (!config.ok()) return config.status();
-  std::unique_ptr<Transformer> t(new Transformer(std::move(*config)));
-  if (Status st = t->LoadWeights(file); !st.ok()) return st;
+  GgufTensorSource source(file);  // the weights point into the file, not into the index
+  return Load(source, std::move(*config), threads, reference_kernels);
+}
+
+Result<std::unique_ptr<Transformer>> Transformer::Load(const TensorSource& source,
+                                                       ModelConfig config, size_t threads,
+                                                       bool reference_kernels) {
+  std::unique_ptr<Transformer> t(new Transformer(std::move(config)));
+  if (Status st = t->LoadWeights(source); !st.ok()) return st;
   const ModelConfig& c = t->config_;
-  auto rope_factors = Vector(file, "rope_freqs.weight", c.head_dim / 2, /*required=*/false);
+  auto rope_factors = Vector(source, "rope_freqs.weight", c.head_dim / 2, /*required=*/false);
   if (!rope_factors.ok()) return rope_factors.status();
   for (uint32_t i = 0; i < c.head_dim / 2; ++i) {
     float freq = std::pow(c.rope_base, -2.0f * static_cast<float>(i) / c.head_dim);
@@ -67,14 +74,14 @@ Result<std::unique_ptr<Transformer>> Transformer::Load(const model::GgufFile& fi
   return t;
 }
 
-Status Transformer::LoadWeights(const model::GgufFile& file) {
+Status Transformer::LoadWeights(const TensorSource& source) {
   const ModelConfig& c = config_;
   const size_t kv = static_cast<size_t>(c.kv_heads) * c.head_dim;
-  WeightLoader w(file);
+  WeightLoader w(source);
   embedding_ = w.Matrix("token_embd.weight", c.vocab_size, c.embedding);
   output_norm_ = w.Norm("output_norm.weight", c.embedding);
   // Untied models (R1-Distill-Qwen) have their own output matrix; tied ones reuse the embedding.
-  output_ = file.FindTensor("output.weight") != nullptr
+  output_ = source.Find("output.weight") != nullptr
                 ? w.Matrix("output.weight", c.vocab_size, c.embedding)
                 : embedding_;
   for (uint32_t i = 0; i < c.layers; ++i) {

@@ -15,6 +15,7 @@
 #include "engine/kernels/matvec.h"
 #include "engine/kernels/thread_pool.h"
 #include "engine/model/model_config.h"
+#include "engine/model/tensor_source.h"
 #include "engine/tokenizer/vocab.h"
 #include "model/gguf/gguf_file.h"
 
@@ -58,6 +59,10 @@ class Transformer {
   // (for comparisons with other engines).
   static Result<std::unique_ptr<Transformer>> Load(const model::GgufFile& file, size_t threads = 0,
                                                    bool reference_kernels = false);
+  // The same from any source of weights. REQUIRES: `source` outlives the Transformer.
+  static Result<std::unique_ptr<Transformer>> Load(const TensorSource& source, ModelConfig config,
+                                                   size_t threads = 0,
+                                                   bool reference_kernels = false);
 
   const ModelConfig& config() const { return config_; }
   size_t threads() const { return pool_->size(); }
@@ -83,7 +88,7 @@ class Transformer {
     std::span<const float> q_bias, k_bias, v_bias;  // qwen2 only
   };
   explicit Transformer(ModelConfig config) : config_(std::move(config)) {}
-  Status LoadWeights(const model::GgufFile& file);
+  Status LoadWeights(const TensorSource& source);
   // Both work on the batch's hidden states (batch.size() x hidden, row-major).
   void Attention(const Layer& l, size_t layer, std::span<const BatchToken> batch, float* x) const;
   void FeedForward(const Layer& l, size_t count, float* x) const;

@@ -11,9 +11,9 @@ std::string Shape(const std::vector<uint64_t>& dims) {
 
 }  // namespace
 
-Result<std::span<const float>> Vector(const model::GgufFile& file, const std::string& name,
+Result<std::span<const float>> Vector(const TensorSource& source, const std::string& name,
                                       size_t size, bool required) {
-  const model::GgufTensor* t = file.FindTensor(name);
+  const SourceTensor* t = source.Find(name);
   if (t == nullptr) {
     if (!required) return std::span<const float>();
     return Status::InvalidArgument("model has no tensor '" + name + "'");
@@ -28,7 +28,7 @@ Result<std::span<const float>> Vector(const model::GgufFile& file, const std::st
 
 WeightMatrix WeightLoader::Matrix(const std::string& name, size_t rows, size_t cols) {
   if (!status_.ok()) return {};
-  const model::GgufTensor* t = file_.FindTensor(name);
+  const SourceTensor* t = source_.Find(name);
   if (t == nullptr) {
     status_ = Status::InvalidArgument("model has no tensor '" + name + "'");
     return {};
@@ -48,14 +48,14 @@ WeightMatrix WeightLoader::Matrix(const std::string& name, size_t rows, size_t c
 
 std::span<const float> WeightLoader::Norm(const std::string& name, size_t size) {
   if (!status_.ok()) return {};
-  auto v = Vector(file_, name, size, /*required=*/true);
+  auto v = Vector(source_, name, size, /*required=*/true);
   if (!v.ok()) status_ = v.status();
   return v.ok() ? *v : std::span<const float>();
 }
 
 std::span<const float> WeightLoader::OptionalNorm(const std::string& name, size_t size) {
   if (!status_.ok()) return {};
-  auto v = Vector(file_, name, size, /*required=*/false);
+  auto v = Vector(source_, name, size, /*required=*/false);
   if (!v.ok()) status_ = v.status();
   return v.ok() ? *v : std::span<const float>();
 }

@@ -1,5 +1,5 @@
 #pragma once
-// Finds a model's weights in a GGUF file by name and checks each one's shape and type
+// Finds a model's weights by their GGUF names and checks each one's shape and type
 // against what the architecture expects, so the forward pass never reads past a tensor.
 
 #include <span>
@@ -7,19 +7,19 @@
 
 #include "common/status.h"
 #include "engine/kernels/matvec.h"
-#include "model/gguf/gguf_file.h"
+#include "engine/model/tensor_source.h"
 
 namespace bastion::engine {
 
 // An F32 vector tensor of `size` elements. With `required` false, an absent tensor gives an
 // empty span.
-Result<std::span<const float>> Vector(const model::GgufFile& file, const std::string& name,
+Result<std::span<const float>> Vector(const TensorSource& source, const std::string& name,
                                       size_t size, bool required);
 
 // Looks weights up one after another and keeps the first error, so a loader reads as a list.
 class WeightLoader {
  public:
-  explicit WeightLoader(const model::GgufFile& file) : file_(file) {}
+  explicit WeightLoader(const TensorSource& source) : source_(source) {}
 
   // A [rows x cols] matrix (GGUF dims {cols, rows}) of a type the kernels handle.
   WeightMatrix Matrix(const std::string& name, size_t rows, size_t cols);
@@ -28,7 +28,7 @@ class WeightLoader {
   const Status& status() const { return status_; }
 
  private:
-  const model::GgufFile& file_;
+  const TensorSource& source_;
   Status status_;
 };
 
