@@ -186,6 +186,7 @@ Status ReadModel(const toml::table& t, std::string_view origin, size_t index, Mo
   r.String("upstream_model", m.upstream_model);
   r.String("reasoning", reasoning);
   r.String("path", m.path);
+  r.String("quantize", m.quantize);
   const toml::array* upstreams = r.Array("upstreams");
   if (Status st = r.Finish(); !st.ok()) return st;
   if (m.name.empty() && m.path.empty()) {
@@ -305,6 +306,9 @@ Status ValidateConfig(const Config& config) {
   for (const auto& model : config.models) {
     if (!model.name.empty() && !names.insert(model.name).second) {
       return Status::InvalidArgument("model '" + model.name + "' is configured twice");
+    }
+    if (!model.quantize.empty() && model.quantize != "q8_0") {
+      return Status::InvalidArgument("model '" + model.name + "': quantize must be \"q8_0\"");
     }
     if (!model.path.empty() && !model.upstreams.empty()) {
       return Status::InvalidArgument("model '" + model.name +

@@ -70,7 +70,8 @@ struct ModelConfig {
   std::string upstream_model;  // what upstreams are sent; empty: same as name
   ReasoningFormat reasoning = ReasoningFormat::kAuto;
   std::vector<UpstreamConfig> upstreams;
-  std::string path;  // served by the embedded engine: a GGUF file (or HF folder); no upstreams
+  std::string path;      // served by the embedded engine: a GGUF file or HF folder; no upstreams
+  std::string quantize;  // "" or "q8_0": convert a folder's F16/BF16 weights at load
 };
 
 // The embedded engine's resources, shared by every model it serves.

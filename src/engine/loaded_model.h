@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "engine/model/generation_defaults.h"
 #include "engine/model/tensor_source.h"
 #include "engine/model/transformer.h"
 #include "engine/tokenizer/tokenizer.h"
@@ -17,8 +18,9 @@ namespace bastion::engine {
 
 struct LoadedModel {
   std::unique_ptr<TensorSource> tensors;  // the file(s), mapped; the weights point into them
-  std::string name;           // an id for APIs: from the metadata, else the file or folder name
-  std::string chat_template;  // as the file states it (data only; never executed)
+  std::string name;             // an id for APIs: from the metadata, else the file or folder name
+  std::string chat_template;    // as the file states it (data only; never executed)
+  GenerationDefaults defaults;  // generation_config.json's, for Hugging Face folders
   Vocab vocab;
   std::unique_ptr<Tokenizer> tokenizer;      // null when loaded for the weights only
   std::unique_ptr<Transformer> transformer;  // null when loaded for the tokenizer only
@@ -30,9 +32,12 @@ enum class LoadParts {
   kTokenizerAndWeights,
 };
 
-// Errors name the file and what is wrong with it.
-// `threads` 0: one per core. `reference_kernels`: see Transformer::Load.
+// `path`: a GGUF file, or a Hugging Face folder (config.json, tokenizer.json, safetensors).
+// Errors name the file and what is wrong with it. `threads` 0: one per core.
+// `reference_kernels`: see Transformer::Load. `quantize_q8_0`: a folder's F16/BF16/F32
+// matrices are converted to Q8_0 at load (GGUF files are used as they are).
 Result<std::unique_ptr<LoadedModel>> LoadModel(const std::string& path, LoadParts parts,
-                                               size_t threads = 0, bool reference_kernels = false);
+                                               size_t threads = 0, bool reference_kernels = false,
+                                               bool quantize_q8_0 = false);
 
 }  // namespace bastion::engine

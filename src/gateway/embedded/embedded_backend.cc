@@ -1,5 +1,6 @@
 #include "gateway/embedded/embedded_backend.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "gateway/embedded/completion_json.h"
@@ -57,12 +58,14 @@ struct EmbeddedBackend::Run {
 
 Result<std::unique_ptr<EmbeddedBackend>> EmbeddedBackend::Create(const ModelConfig& model,
                                                                  const EngineConfig& engine) {
-  auto loaded = engine::LoadModel(model.path, engine::LoadParts::kTokenizerAndWeights,
-                                  static_cast<size_t>(engine.threads));
+  auto loaded =
+      engine::LoadModel(model.path, engine::LoadParts::kTokenizerAndWeights,
+                        static_cast<size_t>(engine.threads), false, model.quantize == "q8_0");
   if (!loaded.ok()) return loaded.status();
   std::unique_ptr<EmbeddedBackend> b(new EmbeddedBackend());
   b->model_ = std::move(*loaded);
   const engine::LoadedModel& m = *b->model_;
+  using engine::GenerationDefaults;
   b->name_ = model.name.empty() ? m.name : model.name;
   b->format_ = engine::DetectChatFormat(m.chat_template, m.vocab.pre);
   if (m.vocab.bos) b->bos_text_ = m.vocab.tokens[static_cast<size_t>(*m.vocab.bos)];
@@ -73,7 +76,19 @@ Result<std::unique_ptr<EmbeddedBackend>> EmbeddedBackend::Create(const ModelConf
     b->defaults_.temperature = 0.6f;
     b->defaults_.top_p = 0.95f;
   }
+  const GenerationDefaults& d = m.defaults;  // generation_config.json wins over the family's
+  if (d.temperature) b->defaults_.temperature = *d.temperature;
+  if (d.top_p) b->defaults_.top_p = *d.top_p;
+  if (d.top_k) b->defaults_.top_k = *d.top_k;
+  if (d.repetition_penalty) b->defaults_.repetition_penalty = *d.repetition_penalty;
   b->stop_tokens_ = EndOfGenerationTokens(m.vocab);
+  for (engine::TokenId id : d.eos_ids) {
+    const bool known =
+        std::find(b->stop_tokens_.begin(), b->stop_tokens_.end(), id) != b->stop_tokens_.end();
+    if (!known && id >= 0 && static_cast<size_t>(id) < m.vocab.tokens.size()) {
+      b->stop_tokens_.push_back(id);
+    }
+  }
   engine::SchedulerOptions options;
   options.context = static_cast<size_t>(engine.context);
   options.parallel = static_cast<size_t>(engine.parallel);

@@ -7,6 +7,7 @@
 
 #include "common/shared_models.h"
 #include "engine/tokenizer/gguf_vocab.h"
+#include "engine/tokenizer/reference_ids.h"
 #include "engine/tokenizer/tokenizer.h"
 
 namespace bastion::engine {
@@ -41,20 +42,7 @@ class DeepSeekVocabTest : public ::testing::Test {
   static inline Tokenizer* tokenizer_ = nullptr;
 };
 
-std::vector<std::vector<TokenId>> ReferenceIds() {
-  std::ifstream in(std::string(BASTION_SOURCE_DIR) +
-                   "/tests/engine/tokenizer/data/qwen2_reference_ids.txt");
-  std::vector<std::vector<TokenId>> cases;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.starts_with("#")) continue;
-    std::istringstream ids(line);
-    std::vector<TokenId> one;
-    for (TokenId id; ids >> id;) one.push_back(id);
-    cases.push_back(one);
-  }
-  return cases;
-}
+using bastion::testing::ReferenceIds;
 
 TEST_F(DeepSeekVocabTest, MetadataAsTheModelStatesIt) {
   EXPECT_EQ(vocab_->pre, "deepseek-r1-qwen");
