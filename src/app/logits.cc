@@ -15,7 +15,30 @@ struct LogitsFlags {
   std::string out;
   bool all_positions = false;
   std::string kernels = "fast";
+  std::string hidden_states;  // file for every layer's output at every position
 };
+
+// Every layer's hidden states (layers x tokens x hidden, float32), as the prompt path makes them.
+bool WriteHiddenStates(engine::Transformer& model, const std::vector<engine::TokenId>& tokens,
+                       const std::string& path) {
+  const engine::ModelConfig& c = model.config();
+  std::vector<float> states(c.layers * tokens.size() * c.embedding);
+  model.SetLayerObserver(
+      [&](size_t layer, std::span<const engine::BatchToken> batch, const float* hidden) {
+        for (size_t b = 0; b < batch.size(); ++b) {
+          std::copy_n(hidden + b * c.embedding, c.embedding,
+                      &states[(layer * tokens.size() + batch[b].pos) * c.embedding]);
+        }
+      });
+  engine::KvCache cache(c, tokens.size());
+  std::vector<float> logits(c.vocab_size);
+  model.Prefill(tokens, 0, cache, logits.data());
+  model.SetLayerObserver(nullptr);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(states.data()),
+            static_cast<std::streamsize>(states.size() * sizeof(float)));
+  return static_cast<bool>(out.flush());
+}
 
 int RunLogits(const LogitsFlags& flags) {
   auto loaded =
@@ -24,7 +47,7 @@ int RunLogits(const LogitsFlags& flags) {
     std::fprintf(stderr, "bastion logits: %s\n", loaded.status().message().c_str());
     return kExitUsage;
   }
-  const engine::Transformer* model = (*loaded)->transformer.get();
+  engine::Transformer* model = (*loaded)->transformer.get();
   const engine::ModelConfig& c = model->config();
   for (int64_t t : flags.tokens) {
     if (t < 0 || t >= c.vocab_size) {
@@ -33,6 +56,11 @@ int RunLogits(const LogitsFlags& flags) {
       return kExitUsage;
     }
   }
+  std::vector<engine::TokenId> tokens(flags.tokens.begin(), flags.tokens.end());
+  if (!flags.hidden_states.empty() && !WriteHiddenStates(*model, tokens, flags.hidden_states)) {
+    std::fprintf(stderr, "bastion logits: cannot write '%s'\n", flags.hidden_states.c_str());
+    return kExitFailure;
+  }
   std::ofstream out(flags.out, std::ios::binary | std::ios::trunc);
   if (!out) {
     std::fprintf(stderr, "bastion logits: cannot write '%s'\n", flags.out.c_str());
@@ -40,7 +68,6 @@ int RunLogits(const LogitsFlags& flags) {
   }
   engine::KvCache cache(c, flags.tokens.size());
   std::vector<float> logits(c.vocab_size);
-  std::vector<engine::TokenId> tokens(flags.tokens.begin(), flags.tokens.end());
   auto write = [&] {  // x86-64 is little-endian: the floats go out as they are in memory
     out.write(reinterpret_cast<const char*>(logits.data()),
               static_cast<std::streamsize>(logits.size() * sizeof(float)));
@@ -74,6 +101,9 @@ Command RegisterLogits(CLI::App& app) {
       ->required()
       ->delimiter(',');
   cmd->add_option("--out", flags->out, "File to write the logits to")->required();
+  cmd->add_option("--hidden-states", flags->hidden_states,
+                  "Also write every layer's output at every position (layers x tokens x hidden,\n"
+                  "float32), for layer-by-layer comparisons");
   cmd->add_flag("--all-positions", flags->all_positions,
                 "Write every position's logits (tokens x vocab), not only the last");
   cmd->add_option("--kernels", flags->kernels,

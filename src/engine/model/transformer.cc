@@ -226,6 +226,7 @@ void Transformer::Step(std::span<const BatchToken> batch, float* logits) const {
   for (size_t i = 0; i < layers_.size(); ++i) {
     Attention(layers_[i], i, batch, x.data());
     FeedForward(layers_[i], count, x.data());
+    if (observer_) observer_(i, batch, x.data());
   }
   std::vector<float> xb;
   for (size_t b = 0; b < count; ++b) {

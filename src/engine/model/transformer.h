@@ -6,6 +6,7 @@
 // Thread-safety: Forward is called by one thread at a time (it drives the pool); each
 // sequence has its own KvCache.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -81,6 +82,13 @@ class Transformer {
 
   static constexpr size_t kMaxBatch = 32;
 
+  // Called after every layer of every Step with the batch and its hidden states (batch.size()
+  // x hidden), for comparisons layer by layer against other implementations. Set it before
+  // running, not while another thread runs the model.
+  using LayerObserver =
+      std::function<void(size_t layer, std::span<const BatchToken> batch, const float* hidden)>;
+  void SetLayerObserver(LayerObserver observer) { observer_ = std::move(observer); }
+
  private:
   struct Layer {
     std::span<const float> attn_norm, ffn_norm;
@@ -103,6 +111,7 @@ class Transformer {
   std::vector<float> inv_freq_;  // head_dim / 2 RoPE frequencies
   std::unique_ptr<ThreadPool> pool_;
   bool reference_kernels_ = false;
+  LayerObserver observer_;
 };
 
 }  // namespace bastion::engine

@@ -5,7 +5,8 @@ models, in every weight type the engine reads:
 
 For each architecture and type (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K) it writes a random
 model (GQA, Qwen2's q/k/v biases and untied output, Llama's tied embedding and Llama 3.1 RoPE
-scaling), runs `bastion logits --all-positions` on random tokens, and compares every position's logits. Both sides compute
+scaling), runs `bastion logits --all-positions` on random tokens, and compares every position's
+logits, and through the prompt path (`--hidden-states`) every layer's output at every position. Both sides compute
 with the weights the file holds (the reference dequantizes them itself), so the tolerance
 measures the forward pass, not quantization error. Exit status 1 on any mismatch.
 """
@@ -97,7 +98,8 @@ def check(bastion, arch, dtype, workdir, rng):
     path = os.path.join(workdir, f"{arch.replace('+', '-')}-{dtype}.gguf")
     gguf_write.write(path, meta, tensors)
     tokens = rng.integers(0, VOCAB, size=9)
-    want = forward(weights, cfg, tokens)
+    want_hidden = []
+    want = forward(weights, cfg, tokens, want_hidden)
     ok = True
     # Every position token by token, and the last position through batched prompt processing.
     runs = [(kernels, tolerance, mode)
@@ -106,7 +108,8 @@ def check(bastion, arch, dtype, workdir, rng):
             for mode in ("--all-positions", "prefill")]
     for kernels, tolerance, mode in runs:
         out = os.path.join(workdir, "logits.bin")
-        flags = [mode] if mode == "--all-positions" else []
+        hidden_file = os.path.join(workdir, "hidden.bin")
+        flags = [mode] if mode == "--all-positions" else ["--hidden-states", hidden_file]
         run = subprocess.run([bastion, "logits", "--model", path, "--tokens",
                               ",".join(map(str, tokens)), "--out", out, "--kernels", kernels]
                              + flags, capture_output=True, text=True)
@@ -118,9 +121,18 @@ def check(bastion, arch, dtype, workdir, rng):
         got = np.fromfile(out, dtype="<f4").reshape(-1, VOCAB)
         expected = want if mode == "--all-positions" else want[-1:]
         error = np.abs(got - expected).max() / np.abs(expected).max()
+        if mode == "prefill":  # every layer's output too, so a mismatch names its layer
+            hidden = np.fromfile(hidden_file, dtype="<f4").reshape(LAYERS, len(tokens), -1)
+            for i, layer_want in enumerate(want_hidden):
+                layer_error = np.abs(hidden[i] - layer_want).max() / np.abs(layer_want).max()
+                if layer_error > tolerance:
+                    print(f"FAIL {arch} {dtype} {kernels}: layer {i} max relative error "
+                          f"{layer_error:.2e}")
+                error = max(error, layer_error)
         passed = error <= tolerance
         ok = ok and passed
-        print(f"{'ok  ' if passed else 'FAIL'} {arch:16} {dtype:5} {kernels:9} {mode.lstrip('-'):13} "
+        what = "prefill+layers" if mode == "prefill" else mode.lstrip("-")
+        print(f"{'ok  ' if passed else 'FAIL'} {arch:16} {dtype:5} {kernels:9} {what:14} "
               f"max relative error "
               f"{error:.2e} (tolerance {tolerance:.0e})")
     return ok

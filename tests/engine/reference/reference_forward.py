@@ -38,8 +38,9 @@ def rope(x, positions, cfg):
     return out
 
 
-def forward(w, cfg, tokens):
-    """Logits (T, vocab) for every position of `tokens`, causal attention."""
+def forward(w, cfg, tokens, hidden=None):
+    """Logits (T, vocab) for every position of `tokens`, causal attention. Appends each
+    layer's output (T, hidden) to the list `hidden` when one is given."""
     T = len(tokens)
     hd, H, KV = cfg["head_dim"], cfg["heads"], cfg["kv_heads"]
     positions = np.arange(T, dtype=np.float64)
@@ -63,5 +64,7 @@ def forward(w, cfg, tokens):
         h = rms_norm(x, layer["ffn_norm"], cfg["eps"])
         gate, up = h @ layer["gate"].T, h @ layer["up"].T
         x = x + (gate / (1 + np.exp(-gate)) * up) @ layer["down"].T
+        if hidden is not None:
+            hidden.append(x)
     x = rms_norm(x, w["output_norm"], cfg["eps"])
     return x @ w.get("output", w["token_embd"]).T
