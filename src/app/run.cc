@@ -14,6 +14,7 @@ struct RunFlags {
   std::string model;
   std::string prompt;
   int max_tokens = 128;
+  std::string quantize;
   engine::SamplingParams sampling;
 };
 
@@ -47,7 +48,8 @@ int Generate(const RunFlags& flags, const engine::Transformer& model,
 }
 
 int RunOnce(const RunFlags& flags) {
-  auto loaded = engine::LoadModel(flags.model, engine::LoadParts::kTokenizerAndWeights);
+  auto loaded = engine::LoadModel(flags.model, engine::LoadParts::kTokenizerAndWeights, 0, false,
+                                  flags.quantize == "q8_0");
   if (!loaded.ok()) {
     std::fprintf(stderr, "bastion run: %s\n", loaded.status().message().c_str());
     return kExitUsage;
@@ -63,8 +65,12 @@ Command RegisterRun(CLI::App& app) {
   flags->sampling.temperature = 0;
   CLI::App* cmd = app.add_subcommand(
       "run", "Generate text from a prompt with the embedded engine, once, and print it");
-  cmd->add_option("--model", flags->model, "Model file (GGUF; llama or qwen2 architecture)")
+  cmd->add_option("--model", flags->model,
+                  "GGUF file or Hugging Face folder (llama or qwen2 architecture)")
       ->required();
+  cmd->add_option("--quantize", flags->quantize,
+                  "q8_0: convert a Hugging Face folder's F16/BF16 weights to Q8_0 at load")
+      ->check(CLI::IsMember({"q8_0"}));
   cmd->add_option("--prompt", flags->prompt, "Text to continue (no chat template applied)")
       ->required();
   cmd->add_option("-n,--max-tokens", flags->max_tokens, "Most tokens to generate")
