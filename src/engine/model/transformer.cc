@@ -19,6 +19,12 @@ void RmsNorm(const float* x, std::span<const float> weight, float epsilon, float
   for (size_t i = 0; i < weight.size(); ++i) out[i] = x[i] * scale * weight[i];
 }
 
+// `v` with exactly n elements, keeping its allocation (contents unspecified).
+std::vector<float>& Sized(std::vector<float>& v, size_t n) {
+  v.resize(n);
+  return v;
+}
+
 void AddBias(std::span<const float> bias, float* x) {
   for (size_t i = 0; i < bias.size(); ++i) x[i] += bias[i];
 }
@@ -126,8 +132,13 @@ void Transformer::Attention(const Layer& l, size_t layer, std::span<const BatchT
   const ModelConfig& c = config_;
   const size_t count = batch.size();
   const size_t hd = c.head_dim, e = c.embedding, kv = static_cast<size_t>(c.kv_heads) * hd;
-  std::vector<float> xb(count * e), q(count * e), k(count * kv), v(count * kv), out(count * e),
-      delta(count * e);
+  Scratch& s = scratch_;
+  auto& xb = Sized(s.xb, count * e);
+  auto& q = Sized(s.q, count * e);
+  auto& k = Sized(s.k, count * kv);
+  auto& v = Sized(s.v, count * kv);
+  auto& out = Sized(s.out, count * e);
+  auto& delta = Sized(s.delta, count * e);
   for (size_t b = 0; b < count; ++b) {
     RmsNorm(x + b * e, l.attn_norm, c.rms_epsilon, xb.data() + b * e);
   }
@@ -158,7 +169,7 @@ void Transformer::Attend(size_t layer, size_t pos, const KvCache& cache, const f
                          float* out) const {
   const ModelConfig& c = config_;
   const size_t hd = c.head_dim;
-  std::vector<float> scores(pos + 1);
+  std::vector<float>& scores = Sized(scratch_.scores, pos + 1);
   const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
   for (size_t h = 0; h < c.heads; ++h) {
     const size_t kvh = h / (c.heads / c.kv_heads);
@@ -185,7 +196,11 @@ void Transformer::Attend(size_t layer, size_t pos, const KvCache& cache, const f
 void Transformer::FeedForward(const Layer& l, size_t count, float* x) const {
   const ModelConfig& c = config_;
   const size_t e = c.embedding, ff = c.feed_forward;
-  std::vector<float> xb(count * e), gate(count * ff), up(count * ff), delta(count * e);
+  Scratch& s = scratch_;
+  auto& xb = Sized(s.xb, count * e);
+  auto& gate = Sized(s.gate, count * ff);
+  auto& up = Sized(s.up, count * ff);
+  auto& delta = Sized(s.delta, count * e);
   for (size_t b = 0; b < count; ++b)
     RmsNorm(x + b * e, l.ffn_norm, c.rms_epsilon, xb.data() + b * e);
   MatMul(l.gate, xb.data(), gate.data(), count, *pool_, reference_kernels_);
@@ -219,7 +234,7 @@ void Transformer::Prefill(std::span<const TokenId> tokens, size_t start, KvCache
 void Transformer::Step(std::span<const BatchToken> batch, float* logits) const {
   const ModelConfig& c = config_;
   const size_t e = c.embedding, count = batch.size();
-  std::vector<float> x(count * e);
+  std::vector<float>& x = Sized(scratch_.x, count * e);
   for (size_t b = 0; b < count; ++b) {
     DequantizeRow(embedding_, static_cast<size_t>(batch[b].token), x.data() + b * e);
   }
@@ -228,7 +243,8 @@ void Transformer::Step(std::span<const BatchToken> batch, float* logits) const {
     FeedForward(layers_[i], count, x.data());
     if (observer_) observer_(i, batch, x.data());
   }
-  std::vector<float> xb;
+  std::vector<float>& xb = scratch_.norm_out;
+  xb.clear();
   for (size_t b = 0; b < count; ++b) {
     if (!batch[b].logits) continue;
     const size_t row = xb.size() / e;

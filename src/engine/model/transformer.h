@@ -112,6 +112,12 @@ class Transformer {
   std::unique_ptr<ThreadPool> pool_;
   bool reference_kernels_ = false;
   LayerObserver observer_;
+  // Scratch space reused by every step (allocating megabytes per layer made the kernel zero
+  // fresh pages on every call). Only the one thread that runs the model touches it.
+  struct Scratch {
+    std::vector<float> x, xb, q, k, v, out, delta, gate, up, scores, norm_out;
+  };
+  mutable Scratch scratch_;
 };
 
 }  // namespace bastion::engine
