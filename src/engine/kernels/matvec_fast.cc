@@ -54,44 +54,52 @@ __attribute__((target("avx2,fma,f16c"))) float DotQ8_0Avx2(const uint8_t* row,
   return _mm_cvtss_f32(half);
 }
 
-// acc + scale * (w . v) for one 32-element block; abs_w = |w| (maddubs wants unsigned bytes,
-// so w's signs move onto v).
-__attribute__((target("avx2,fma,f16c"), always_inline)) inline __m256 Q8BlockStep(
-    __m256i abs_w, __m256i w, const int8_t* v, float scale, __m256i ones, __m256 acc) {
-  __m256i vb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(v));
-  __m256i products = _mm256_maddubs_epi16(abs_w, _mm256_sign_epi8(vb, w));
-  return _mm256_fmadd_ps(_mm256_set1_ps(scale),
-                         _mm256_cvtepi32_ps(_mm256_madd_epi16(products, ones)), acc);
+// One block of w against one of v: 8 int32 partial sums.
+__attribute__((target("avx2,fma,f16c"), always_inline)) inline __m256i Q8Dot(__m256i abs_w,
+                                                                             __m256i w,
+                                                                             const int8_t* v) {
+  const __m256i vb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(v));
+  return _mm256_madd_epi16(_mm256_maddubs_epi16(abs_w, _mm256_sign_epi8(vb, w)),
+                           _mm256_set1_epi16(1));
 }
 
-// Four vectors against one row: each weight block is loaded, and its signs taken, once for
-// all four; the four independent accumulations keep the multiply-add units busy.
+// One block of w against four vectors' blocks: the four integer dot products, each as 8
+// partial sums, folded by two rounds of hadd into one register (vector j's sums in lanes j and
+// j + 4). abs_w = |w|: maddubs wants unsigned bytes, so w's signs move onto v.
+__attribute__((target("avx2,fma,f16c"), always_inline)) inline __m256i Q8Dot4(__m256i abs_w,
+                                                                              __m256i w,
+                                                                              const int8_t* v) {
+  return _mm256_hadd_epi32(_mm256_hadd_epi32(Q8Dot(abs_w, w, v), Q8Dot(abs_w, w, v + 32)),
+                           _mm256_hadd_epi32(Q8Dot(abs_w, w, v + 64), Q8Dot(abs_w, w, v + 96)));
+}
+
 __attribute__((target("avx2,fma,f16c"))) void DotQ8_0x4Avx2(const uint8_t* row,
-                                                            const QuantizedVector* const* x,
-                                                            size_t cols, float* out) {
-  __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-  const __m256i ones = _mm256_set1_epi16(1);
-  const int8_t *v0 = x[0]->values.data(), *v1 = x[1]->values.data(), *v2 = x[2]->values.data(),
-               *v3 = x[3]->values.data();
-  const float *s0 = x[0]->scales.data(), *s1 = x[1]->scales.data(), *s2 = x[2]->scales.data(),
-              *s3 = x[3]->scales.data();
-  for (size_t b = 0; b < cols / 32; ++b, row += 34) {
+                                                            const QuantizedGroup& x, size_t cols,
+                                                            float* out) {
+  __m256 acc = _mm256_setzero_ps();
+  const int8_t* v = x.values.data();
+  const float* scales = x.scales.data();
+  for (size_t b = 0; b < cols / 32; ++b, row += 34, v += 128, scales += 8) {
     uint16_t half_scale;
     std::memcpy(&half_scale, row, 2);
-    const float dw = _cvtsh_ss(half_scale);
     const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + 2));
-    const __m256i abs_w = _mm256_sign_epi8(w, w);
-    const size_t o = b * 32;
-    acc0 = Q8BlockStep(abs_w, w, v0 + o, dw * s0[b], ones, acc0);
-    acc1 = Q8BlockStep(abs_w, w, v1 + o, dw * s1[b], ones, acc1);
-    acc2 = Q8BlockStep(abs_w, w, v2 + o, dw * s2[b], ones, acc2);
-    acc3 = Q8BlockStep(abs_w, w, v3 + o, dw * s3[b], ones, acc3);
+    const __m256 scale =
+        _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(half_scale)), _mm256_loadu_ps(scales));
+    acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(Q8Dot4(_mm256_sign_epi8(w, w), w, v)), scale, acc);
   }
-  // Sums of the four accumulators at once: two rounds of hadd, then fold the halves.
-  __m256 h01 = _mm256_hadd_ps(acc0, acc1), h23 = _mm256_hadd_ps(acc2, acc3);
-  __m256 h = _mm256_hadd_ps(h01, h23);  // per 128-bit half: [a0 a1 a2 a3]
-  __m128 sums = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
-  _mm_storeu_ps(out, sums);
+  _mm_storeu_ps(out, _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1)));
+}
+
+void GroupQ8(const QuantizedVector* const* four, QuantizedGroup& out) {
+  const size_t blocks = four[0]->scales.size();
+  out.values.resize(blocks * 128);
+  out.scales.resize(blocks * 8);
+  for (size_t b = 0; b < blocks; ++b) {
+    for (size_t j = 0; j < 4; ++j) {
+      std::memcpy(&out.values[(b * 4 + j) * 32], &four[j]->values[b * 32], 32);
+      out.scales[b * 8 + j] = out.scales[b * 8 + 4 + j] = four[j]->scales[b];
+    }
+  }
 }
 
 __attribute__((target("avx2,fma,f16c"))) float DotHalfAvx2(const uint8_t* row, const float* x,
@@ -161,23 +169,30 @@ void MatMul(const WeightMatrix& w, const float* x, float* y, size_t count, Threa
     return;
   }
   thread_local std::vector<QuantizedVector> xq;
+  thread_local std::vector<QuantizedGroup> groups;
   if (xq.size() < count) xq.resize(count);
-  for (size_t b = 0; b < count; ++b)
+  if (groups.size() < count / 4) groups.resize(count / 4);
+  for (size_t b = 0; b < count; ++b) {
     QuantizeQ8(std::span<const float>(x + b * w.cols, w.cols), xq[b]);
-  const std::vector<QuantizedVector>& shared = xq;
+  }
+  for (size_t g = 0; g < count / 4; ++g) {
+    const QuantizedVector* four[4] = {&xq[4 * g], &xq[4 * g + 1], &xq[4 * g + 2], &xq[4 * g + 3]};
+    GroupQ8(four, groups[g]);
+  }
+  const std::vector<QuantizedVector>& single = xq;
+  const std::vector<QuantizedGroup>& grouped = groups;
   const size_t row_bytes = w.cols / 32 * 34;
   pool.ParallelFor(w.rows, [&](size_t begin, size_t end) {
     for (size_t r = begin; r < end; ++r) {
       const uint8_t* row = w.data.data() + r * row_bytes;
-      size_t b = 0;
-      for (; b + 4 <= count; b += 4) {
-        const QuantizedVector* four[4] = {&shared[b], &shared[b + 1], &shared[b + 2],
-                                          &shared[b + 3]};
+      for (size_t g = 0; g < count / 4; ++g) {
         float out[4];
-        DotQ8_0x4Avx2(row, four, w.cols, out);
-        for (size_t i = 0; i < 4; ++i) y[(b + i) * w.rows + r] = out[i];
+        DotQ8_0x4Avx2(row, grouped[g], w.cols, out);
+        for (size_t i = 0; i < 4; ++i) y[(4 * g + i) * w.rows + r] = out[i];
       }
-      for (; b < count; ++b) y[b * w.rows + r] = DotQ8_0Avx2(row, shared[b], w.cols);
+      for (size_t b = count / 4 * 4; b < count; ++b) {
+        y[b * w.rows + r] = DotQ8_0Avx2(row, single[b], w.cols);
+      }
     }
   });
 }

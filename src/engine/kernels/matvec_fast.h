@@ -42,7 +42,15 @@ float DotHalfAvx2(const uint8_t* row, const float* x, size_t cols, bool bf16);
 // One row's dot product with the AVX2 Q8_0 x Q8 kernel; for tests.
 // REQUIRES: HaveAvx2(), cols a multiple of 32, x quantized from cols elements.
 float DotQ8_0Avx2(const uint8_t* row, const QuantizedVector& x, size_t cols);
-// The same for four vectors at once (what MatMul runs): out[i] = row . x[i].
-void DotQ8_0x4Avx2(const uint8_t* row, const QuantizedVector* const* x, size_t cols, float* out);
+// Four quantized vectors laid out for the four-vector kernel: per block, the four vectors'
+// 32 values one after another, and their scales twice over ([s0 s1 s2 s3 s0 s1 s2 s3]).
+struct QuantizedGroup {
+  std::vector<float> scales;
+  std::vector<int8_t> values;
+};
+// REQUIRES: the four vectors have the same length.
+void GroupQ8(const QuantizedVector* const* four, QuantizedGroup& out);
+// out[i] = row . x[i] for the four vectors of a group (what MatMul runs on batches).
+void DotQ8_0x4Avx2(const uint8_t* row, const QuantizedGroup& x, size_t cols, float* out);
 
 }  // namespace bastion::engine
