@@ -164,34 +164,56 @@ namespace bastion::engine {
 
 void MatMul(const WeightMatrix& w, const float* x, float* y, size_t count, ThreadPool& pool,
             bool reference) {
-  if (reference || w.type != model::GgmlType::kQ8_0 || !HaveAvx2() || count == 1) {
-    for (size_t b = 0; b < count; ++b) MatVec(w, x + b * w.cols, y + b * w.rows, pool, reference);
+  const Product one{&w, y};
+  MatMulShared(std::span<const Product>(&one, 1), x, count, pool, reference);
+}
+
+void MatMulShared(std::span<const Product> products, const float* x, size_t count, ThreadPool& pool,
+                  bool reference) {
+  bool fast = !reference && HaveAvx2();
+  for (const Product& p : products) {
+    fast = fast && p.w->type == model::GgmlType::kQ8_0 && p.w->cols == products[0].w->cols;
+  }
+  if (!fast || (count == 1 && products.size() == 1)) {
+    for (const Product& p : products) {
+      for (size_t b = 0; b < count; ++b) {
+        MatVec(*p.w, x + b * p.w->cols, p.y + b * p.w->rows, pool, reference);
+      }
+    }
     return;
   }
-  thread_local std::vector<QuantizedVector> xq;
+  const size_t cols = products[0].w->cols;
+  thread_local std::vector<QuantizedVector> xq;  // the caller's thread quantizes, workers read
   thread_local std::vector<QuantizedGroup> groups;
   if (xq.size() < count) xq.resize(count);
   if (groups.size() < count / 4) groups.resize(count / 4);
-  for (size_t b = 0; b < count; ++b) {
-    QuantizeQ8(std::span<const float>(x + b * w.cols, w.cols), xq[b]);
-  }
+  for (size_t b = 0; b < count; ++b) QuantizeQ8(std::span<const float>(x + b * cols, cols), xq[b]);
   for (size_t g = 0; g < count / 4; ++g) {
     const QuantizedVector* four[4] = {&xq[4 * g], &xq[4 * g + 1], &xq[4 * g + 2], &xq[4 * g + 3]};
     GroupQ8(four, groups[g]);
   }
+  // The products' rows, one after another, split over the pool in one go.
+  size_t total_rows = 0;
+  for (const Product& p : products) total_rows += p.w->rows;
   const std::vector<QuantizedVector>& single = xq;
   const std::vector<QuantizedGroup>& grouped = groups;
-  const size_t row_bytes = w.cols / 32 * 34;
-  pool.ParallelFor(w.rows, [&](size_t begin, size_t end) {
-    for (size_t r = begin; r < end; ++r) {
+  const size_t row_bytes = cols / 32 * 34;
+  pool.ParallelFor(total_rows, [&](size_t begin, size_t end) {
+    size_t first = 0, p = 0;  // rows of products before products[p]
+    while (first + products[p].w->rows <= begin) first += products[p++].w->rows;
+    for (size_t global = begin; global < end; ++global) {
+      if (global - first == products[p].w->rows) first += products[p++].w->rows;
+      const WeightMatrix& w = *products[p].w;
+      float* y = products[p].y;
+      const size_t r = global - first;
       const uint8_t* row = w.data.data() + r * row_bytes;
       for (size_t g = 0; g < count / 4; ++g) {
         float out[4];
-        DotQ8_0x4Avx2(row, grouped[g], w.cols, out);
+        DotQ8_0x4Avx2(row, grouped[g], cols, out);
         for (size_t i = 0; i < 4; ++i) y[(4 * g + i) * w.rows + r] = out[i];
       }
       for (size_t b = count / 4 * 4; b < count; ++b) {
-        y[b * w.rows + r] = DotQ8_0Avx2(row, single[b], w.cols);
+        y[b * w.rows + r] = DotQ8_0Avx2(row, single[b], cols);
       }
     }
   });

@@ -24,6 +24,16 @@ void MatVec(const WeightMatrix& w, const float* x, float* y, ThreadPool& pool,
 void MatMul(const WeightMatrix& w, const float* x, float* y, size_t count, ThreadPool& pool,
             bool reference = false);
 
+// Several matrices applied to the same X (q, k and v; gate and up): X is quantized once and
+// all their rows are split over the pool in one go. Y of products[i] is count x rows_i.
+// REQUIRES: every matrix has X's width.
+struct Product {
+  const WeightMatrix* w;
+  float* y;
+};
+void MatMulShared(std::span<const Product> products, const float* x, size_t count, ThreadPool& pool,
+                  bool reference = false);
+
 // True when this CPU runs the AVX2 kernels (AVX2, FMA and F16C).
 bool HaveAvx2();
 

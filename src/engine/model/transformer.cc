@@ -142,9 +142,8 @@ void Transformer::Attention(const Layer& l, size_t layer, std::span<const BatchT
   for (size_t b = 0; b < count; ++b) {
     RmsNorm(x + b * e, l.attn_norm, c.rms_epsilon, xb.data() + b * e);
   }
-  MatMul(l.q, xb.data(), q.data(), count, *pool_, reference_kernels_);
-  MatMul(l.k, xb.data(), k.data(), count, *pool_, reference_kernels_);
-  MatMul(l.v, xb.data(), v.data(), count, *pool_, reference_kernels_);
+  const Product qkv[] = {{&l.q, q.data()}, {&l.k, k.data()}, {&l.v, v.data()}};
+  MatMulShared(qkv, xb.data(), count, *pool_, reference_kernels_);
   for (size_t b = 0; b < count; ++b) {  // keys and values of the whole batch go in first
     const BatchToken& t = batch[b];
     float* qb = q.data() + b * e;
@@ -203,8 +202,8 @@ void Transformer::FeedForward(const Layer& l, size_t count, float* x) const {
   auto& delta = Sized(s.delta, count * e);
   for (size_t b = 0; b < count; ++b)
     RmsNorm(x + b * e, l.ffn_norm, c.rms_epsilon, xb.data() + b * e);
-  MatMul(l.gate, xb.data(), gate.data(), count, *pool_, reference_kernels_);
-  MatMul(l.up, xb.data(), up.data(), count, *pool_, reference_kernels_);
+  const Product gate_up[] = {{&l.gate, gate.data()}, {&l.up, up.data()}};
+  MatMulShared(gate_up, xb.data(), count, *pool_, reference_kernels_);
   for (size_t i = 0; i < count * ff; ++i) {
     gate[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];  // SiLU(gate) * up
   }

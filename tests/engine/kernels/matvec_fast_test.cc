@@ -81,6 +81,41 @@ TEST(MatVecFastTest, MatMulEqualsOneMatVecPerVector) {
   }
 }
 
+TEST(MatVecFastTest, SharedInputProductsEqualSeparateOnes) {
+  // q/k/v-like: three matrices of different heights over one input, rows split across them.
+  std::mt19937 rng(11);
+  std::normal_distribution<float> normal;
+  const size_t cols = 64;
+  std::vector<std::vector<uint8_t>> bytes;
+  std::vector<WeightMatrix> ws;
+  for (size_t rows : {7u, 3u, 12u}) {
+    bytes.push_back(RandomQ8_0(rows, cols, rng));
+    ws.push_back({GgmlType::kQ8_0, rows, cols, bytes.back()});
+  }
+  for (size_t threads : {1u, 2u, 5u}) {
+    ThreadPool pool(threads);
+    for (size_t count : {1u, 5u}) {
+      std::vector<float> x(count * cols);
+      for (float& v : x) v = normal(rng);
+      std::vector<std::vector<float>> got, want;
+      std::vector<Product> products;
+      for (const auto& w : ws) {
+        got.emplace_back(count * w.rows);
+        want.emplace_back(count * w.rows);
+      }
+      for (size_t i = 0; i < ws.size(); ++i) products.push_back({&ws[i], got[i].data()});
+      MatMulShared(products, x.data(), count, pool);
+      for (size_t i = 0; i < ws.size(); ++i) {
+        MatMul(ws[i], x.data(), want[i].data(), count, pool);
+        for (size_t k = 0; k < want[i].size(); ++k) {
+          EXPECT_NEAR(got[i][k], want[i][k], 1e-4f * (1 + std::fabs(want[i][k])))
+              << "threads " << threads << " count " << count << " matrix " << i << " at " << k;
+        }
+      }
+    }
+  }
+}
+
 TEST(MatVecFastTest, Avx2HalfKernelsAgreeWithTheReferenceOnOddShapes) {
   if (!HaveAvx2()) GTEST_SKIP() << "no AVX2 on this CPU";
   std::mt19937 rng(9);
