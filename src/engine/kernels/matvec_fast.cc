@@ -102,6 +102,29 @@ void GroupQ8(const QuantizedVector* const* four, QuantizedGroup& out) {
   }
 }
 
+__attribute__((target("avx2,fma"))) float DotF32Avx2(const float* a, const float* b, size_t n) {
+  __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0;
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc0);
+    acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), acc1);
+  }
+  __m256 acc = _mm256_add_ps(acc0, acc1);
+  __m128 half = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
+  half = _mm_add_ps(half, _mm_movehl_ps(half, half));
+  half = _mm_add_ss(half, _mm_movehdup_ps(half));
+  float sum = _mm_cvtss_f32(half);
+  for (; i < n; ++i) sum += a[i] * b[i];
+  return sum;
+}
+
+float DotF32(const float* a, const float* b, size_t n, bool reference) {
+  if (!reference && HaveAvx2()) return DotF32Avx2(a, b, n);
+  float sum = 0;
+  for (size_t i = 0; i < n; ++i) sum += a[i] * b[i];
+  return sum;
+}
+
 __attribute__((target("avx2,fma,f16c"))) float DotHalfAvx2(const uint8_t* row, const float* x,
                                                            size_t cols, bool bf16) {
   __m256 acc = _mm256_setzero_ps();

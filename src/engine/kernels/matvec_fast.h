@@ -49,6 +49,10 @@ void QuantizeQ8(std::span<const float> x, QuantizedVector& out);
 // exact up to summation order. REQUIRES: HaveAvx2().
 float DotHalfAvx2(const uint8_t* row, const float* x, size_t cols, bool bf16);
 
+// a . b in float: AVX2 with FMA where present (summed in another order than the scalar loop),
+// the plain loop otherwise or with `reference`. For attention scores.
+float DotF32(const float* a, const float* b, size_t n, bool reference = false);
+
 // One row's dot product with the AVX2 Q8_0 x Q8 kernel; for tests.
 // REQUIRES: HaveAvx2(), cols a multiple of 32, x quantized from cols elements.
 float DotQ8_0Avx2(const uint8_t* row, const QuantizedVector& x, size_t cols);

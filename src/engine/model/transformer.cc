@@ -157,38 +157,42 @@ void Transformer::Attention(const Layer& l, size_t layer, std::span<const BatchT
     Rope(qb, c.heads, t.pos);
     Rope(kb, c.kv_heads, t.pos);
   }
-  for (size_t b = 0; b < count; ++b) {
-    Attend(layer, batch[b].pos, *batch[b].cache, q.data() + b * e, out.data() + b * e);
-  }
+  Attend(layer, batch, q.data(), out.data());
   MatMul(l.o, out.data(), delta.data(), count, *pool_, reference_kernels_);
   for (size_t i = 0; i < count * e; ++i) x[i] += delta[i];
 }
 
-void Transformer::Attend(size_t layer, size_t pos, const KvCache& cache, const float* q,
+void Transformer::Attend(size_t layer, std::span<const BatchToken> batch, const float* q,
                          float* out) const {
+  const size_t heads = config_.heads, hd = config_.head_dim, e = config_.embedding;
+  pool_->ParallelFor(batch.size() * heads, [&](size_t begin, size_t end) {
+    thread_local std::vector<float> scores;
+    for (size_t job = begin; job < end; ++job) {
+      const size_t b = job / heads, h = job % heads;
+      AttendHead(layer, batch[b].pos, *batch[b].cache, h, q + b * e + h * hd, out + b * e + h * hd,
+                 scores);
+    }
+  });
+}
+
+void Transformer::AttendHead(size_t layer, size_t pos, const KvCache& cache, size_t head,
+                             const float* q, float* out, std::vector<float>& scores) const {
   const ModelConfig& c = config_;
   const size_t hd = c.head_dim;
-  std::vector<float>& scores = Sized(scratch_.scores, pos + 1);
+  const size_t kvh = head / (c.heads / c.kv_heads);
   const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
-  for (size_t h = 0; h < c.heads; ++h) {
-    const size_t kvh = h / (c.heads / c.kv_heads);
-    const float* qh = q + h * hd;
-    for (size_t t = 0; t <= pos; ++t) {
-      const float* kt = cache.Key(layer, t) + kvh * hd;
-      float dot = 0;
-      for (size_t i = 0; i < hd; ++i) dot += qh[i] * kt[i];
-      scores[t] = dot * scale;
-    }
-    float max = *std::max_element(scores.begin(), scores.end());
-    float sum = 0;
-    for (float& s : scores) sum += (s = std::exp(s - max));
-    float* oh = out + h * hd;
-    std::fill(oh, oh + hd, 0.0f);
-    for (size_t t = 0; t <= pos; ++t) {
-      const float* vt = cache.Value(layer, t) + kvh * hd;
-      float a = scores[t] / sum;
-      for (size_t i = 0; i < hd; ++i) oh[i] += a * vt[i];
-    }
+  scores.resize(pos + 1);
+  for (size_t t = 0; t <= pos; ++t) {
+    scores[t] = DotF32(q, cache.Key(layer, t) + kvh * hd, hd, reference_kernels_) * scale;
+  }
+  const float max = *std::max_element(scores.begin(), scores.end());
+  float sum = 0;
+  for (float& s : scores) sum += (s = std::exp(s - max));
+  std::fill(out, out + hd, 0.0f);
+  for (size_t t = 0; t <= pos; ++t) {
+    const float* vt = cache.Value(layer, t) + kvh * hd;
+    const float a = scores[t] / sum;
+    for (size_t i = 0; i < hd; ++i) out[i] += a * vt[i];
   }
 }
 

@@ -100,8 +100,11 @@ class Transformer {
   // Both work on the batch's hidden states (batch.size() x hidden, row-major).
   void Attention(const Layer& l, size_t layer, std::span<const BatchToken> batch, float* x) const;
   void FeedForward(const Layer& l, size_t count, float* x) const;
-  // One query against positions 0..pos of the cache.
-  void Attend(size_t layer, size_t pos, const KvCache& cache, const float* q, float* out) const;
+  // Every batch token's query heads against its cache, on the pool (batch.size() x heads jobs).
+  void Attend(size_t layer, std::span<const BatchToken> batch, const float* q, float* out) const;
+  // One head of one query against positions 0..pos of the cache. `scores`: scratch space.
+  void AttendHead(size_t layer, size_t pos, const KvCache& cache, size_t head, const float* q,
+                  float* out, std::vector<float>& scores) const;
   void Rope(float* vec, size_t heads, size_t pos) const;
 
   ModelConfig config_;
@@ -115,7 +118,7 @@ class Transformer {
   // Scratch space reused by every step (allocating megabytes per layer made the kernel zero
   // fresh pages on every call). Only the one thread that runs the model touches it.
   struct Scratch {
-    std::vector<float> x, xb, q, k, v, out, delta, gate, up, scores, norm_out;
+    std::vector<float> x, xb, q, k, v, out, delta, gate, up, norm_out;
   };
   mutable Scratch scratch_;
 };
