@@ -10,7 +10,7 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import {
-  E2E_DIR, makeTempDir, postJson, request, sleep, startBastion, waitFor,
+  E2E_DIR, makeTempDir, postJson, request, runBastion, sleep, startBastion, waitFor,
 } from './lib/harness.mjs';
 
 const MODELS = process.env.BASTION_SHARED_MODELS || path.resolve(E2E_DIR, '..', '..', '..', 'shared', 'models');
@@ -225,4 +225,21 @@ describe('the demo model (R1 chat tokens, random weights)', () => {
     });
     assert.equal(next.usage.completion_tokens <= 2, true);
   });
+});
+
+test('a model that cannot be loaded stops serve with one line and exit 2', async () => {
+  const missing = await runBastion(['serve', '--insecure-no-auth', '--listen', '127.0.0.1:0', '--model', '/nonexistent/model.gguf']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^bastion: error: .*nonexistent\/model\.gguf/);
+  assert.equal(missing.stderr.trim().split('\n').length, 1);
+  const notGguf = await runBastion(['serve', '--insecure-no-auth', '--listen', '127.0.0.1:0', '--model', path.join(E2E_DIR, 'package.json')]);
+  assert.equal(notGguf.code, 2);
+  assert.match(notGguf.stderr, /not a GGUF file/);
+  const emptyFolder = makeTempDir(null, 'bastion-e2e-empty-');
+  const folder = await runBastion(['serve', '--insecure-no-auth', '--listen', '127.0.0.1:0', '--model', emptyFolder]);
+  assert.equal(folder.code, 2);
+  assert.match(folder.stderr, /config\.json/);
+  const nameOnly = await runBastion(['serve', '--insecure-no-auth', '--model-name', 'x']);
+  assert.equal(nameOnly.code, 2);
+  assert.match(nameOnly.stderr, /--model-name/);
 });
