@@ -61,7 +61,7 @@ Result<std::unique_ptr<Gateway>> Gateway::Create(std::shared_ptr<const Config> c
   for (const ModelConfig& m : gateway->config_->models) {
     Model model{m, nullptr};
     if (!m.path.empty()) {
-      auto embedded = EmbeddedBackend::Create(m, gateway->config_->engine);
+      auto embedded = EmbeddedBackend::Create(m, gateway->config_->engine, metrics);
       if (!embedded.ok()) return embedded.status();
       model.config.name = (*embedded)->name();
       model.backend = std::move(*embedded);

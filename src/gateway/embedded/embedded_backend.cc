@@ -57,7 +57,8 @@ struct EmbeddedBackend::Run {
 };
 
 Result<std::unique_ptr<EmbeddedBackend>> EmbeddedBackend::Create(const ModelConfig& model,
-                                                                 const EngineConfig& engine) {
+                                                                 const EngineConfig& engine,
+                                                                 MetricsRegistry& metrics) {
   auto loaded =
       engine::LoadModel(model.path, engine::LoadParts::kTokenizerAndWeights,
                         static_cast<size_t>(engine.threads), false, model.quantize == "q8_0");
@@ -94,6 +95,14 @@ Result<std::unique_ptr<EmbeddedBackend>> EmbeddedBackend::Create(const ModelConf
   options.parallel = static_cast<size_t>(engine.parallel);
   options.max_queue = static_cast<size_t>(engine.max_queue);
   b->scheduler_ = std::make_unique<engine::Scheduler>(*m.transformer, *m.tokenizer, options);
+  const Labels labels = {{"model", b->name_}};
+  b->meters_.prompt_tokens = &metrics.GetCounter(
+      "bastion_engine_prompt_tokens_total", "Prompt tokens the embedded engine processed", labels);
+  b->meters_.completion_tokens = &metrics.GetCounter(
+      "bastion_engine_completion_tokens_total", "Tokens the embedded engine generated", labels);
+  b->meters_.in_flight =
+      &metrics.GetGauge("bastion_engine_requests_in_flight",
+                        "Requests queued or generating in the embedded engine", labels);
   return b;
 }
 
@@ -189,11 +198,17 @@ http::Awaitable<void> EmbeddedBackend::Serve(Exchange& ex, ResponseChannel& out)
           split_reasoning_ && inference.kind == InferenceKind::kChat,
           request.logprobs,
           {}};
-  if (inference.stream)
+  meters_.in_flight->Add(1);
+  if (inference.stream) {
     co_await Stream(run);
-  else
+  } else {
     co_await Whole(run);
+  }
   generation->Cancel();  // a no-op when it finished; frees the engine's slot when it did not
+  meters_.in_flight->Add(-1);
+  const engine::Generation::Update last = generation->Take();
+  meters_.prompt_tokens->Inc(last.prompt_tokens);
+  meters_.completion_tokens->Inc(last.completion_tokens);
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/config.h"
+#include "common/metrics.h"
 #include "engine/chat/chat_format.h"
 #include "engine/loaded_model.h"
 #include "engine/serving/scheduler.h"
@@ -20,7 +21,8 @@ class EmbeddedBackend : public Backend {
  public:
   // Loads model.path; errors name the file and what is wrong.
   static Result<std::unique_ptr<EmbeddedBackend>> Create(const ModelConfig& model,
-                                                         const EngineConfig& engine);
+                                                         const EngineConfig& engine,
+                                                         MetricsRegistry& metrics);
   ~EmbeddedBackend() override;
 
   // The name clients use: the configured one, else the model's own (see LoadedModel::name).
@@ -48,6 +50,11 @@ class EmbeddedBackend : public Backend {
   bool split_reasoning_ = false;
   engine::SamplingParams defaults_;
   std::vector<engine::TokenId> stop_tokens_;
+  struct Meters {
+    Counter* prompt_tokens;
+    Counter* completion_tokens;
+    Gauge* in_flight;  // requests queued or generating
+  } meters_{};
 };
 
 }  // namespace bastion::gateway
