@@ -129,7 +129,8 @@ Result<std::unique_ptr<SafetensorsSource>> SafetensorsSource::Open(const std::st
   auto opened = model::SafetensorsModel::Open(dir);
   if (!opened.ok()) return opened.status();
   std::unique_ptr<SafetensorsSource> source(new SafetensorsSource(std::move(*opened)));
-  for (const auto& shard : source->model_.shards()) {
+  bool all_owned = true;
+  for (const auto& shard : source->model_->shards()) {
     for (const auto& t : shard.tensors()) {
       if (t.name.ends_with("rotary_emb.inv_freq")) continue;  // recomputed from rope_theta
       std::string name = GgufNameOf(t.name);
@@ -141,8 +142,10 @@ Result<std::unique_ptr<SafetensorsSource>> SafetensorsSource::Open(const std::st
       if (Status st = source->Add(t, name, quantize_q8_0); !st.ok()) {
         return Status::InvalidArgument(dir + ": " + st.message());
       }
+      all_owned = all_owned && source->Find(name)->data.data() != t.data.data();
     }
   }
+  if (all_owned) source->model_.reset();
   return source;
 }
 

@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
@@ -27,7 +28,9 @@ class SafetensorsSource : public TensorSource {
   Status Add(const model::SafetensorsTensor& t, const std::string& name, bool quantize_q8_0);
   std::span<const uint8_t> Own(std::vector<uint8_t> bytes);
 
-  model::SafetensorsModel model_;
+  // The mapped files; released once every tensor was converted (--quantize q8_0), since
+  // their pages would otherwise stay resident beside the converted copy.
+  std::optional<model::SafetensorsModel> model_;
   std::deque<std::vector<uint8_t>> owned_;  // converted tensors; a deque never moves them
 };
 
