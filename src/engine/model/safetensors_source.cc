@@ -1,5 +1,8 @@
 #include "engine/model/safetensors_source.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -56,6 +59,15 @@ void QuantizeRowQ8_0(const float* x, size_t n, uint8_t* out) {
       out[2 + i] = static_cast<uint8_t>(static_cast<int8_t>(std::lround(x[b * 32 + i] * inv)));
     }
   }
+}
+
+// Drops the mapped pages of a tensor that was copied: they are read again from the file if
+// anything touches them, and meanwhile they do not count against the process's memory.
+void ReleasePages(std::span<const uint8_t> data) {
+  const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const auto begin = (reinterpret_cast<uintptr_t>(data.data()) + page - 1) / page * page;
+  const auto end = (reinterpret_cast<uintptr_t>(data.data()) + data.size()) / page * page;
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 }
 
 }  // namespace
@@ -120,6 +132,7 @@ Status SafetensorsSource::Add(const model::SafetensorsTensor& t, const std::stri
     }
     out.data = Own(std::move(f));
   }
+  if (out.data.data() != t.data.data()) ReleasePages(t.data);
   tensors_.emplace(name, std::move(out));
   return Status::Ok();
 }
