@@ -19,20 +19,40 @@ struct Waker {
   http::net::steady_timer timer;
 };
 
-// The tokens that end a turn: EOS, and the end-of-turn markers of the chat formats.
-std::vector<TokenId> EndOfGenerationTokens(const engine::Vocab& vocab) {
-  std::vector<TokenId> ids;
+// The tokens that end a turn: EOS, the end-of-turn markers of the chat formats, and the
+// ones generation_config.json names.
+std::vector<TokenId> EndOfGenerationTokens(const engine::Vocab& vocab,
+                                           const std::vector<TokenId>& configured) {
+  std::vector<TokenId> ids = configured;
   if (vocab.eos) ids.push_back(*vocab.eos);
   static constexpr std::string_view kEndOfTurn[] = {"<|eot_id|>", "<|eom_id|>", "<|im_end|>",
                                                     "<|endoftext|>", "<｜end▁of▁sentence｜>"};
   for (size_t id = 0; id < vocab.tokens.size(); ++id) {
     for (auto text : kEndOfTurn) {
-      if (vocab.tokens[id] == text && (!vocab.eos || *vocab.eos != static_cast<TokenId>(id))) {
-        ids.push_back(static_cast<TokenId>(id));
-      }
+      if (vocab.tokens[id] == text) ids.push_back(static_cast<TokenId>(id));
     }
   }
+  std::erase_if(
+      ids, [&](TokenId id) { return id < 0 || static_cast<size_t>(id) >= vocab.tokens.size(); });
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
+}
+
+// What a request that sets no sampling knob gets: generation_config.json's values, else
+// DeepSeek's recommendation for R1 models (temperature 0.6, top_p 0.95), else temperature 1.
+engine::SamplingParams SamplingDefaults(engine::ChatFormat format,
+                                        const engine::GenerationDefaults& configured) {
+  engine::SamplingParams p;
+  if (format == engine::ChatFormat::kDeepSeekR1) {
+    p.temperature = 0.6f;
+    p.top_p = 0.95f;
+  }
+  if (configured.temperature) p.temperature = *configured.temperature;
+  if (configured.top_p) p.top_p = *configured.top_p;
+  if (configured.top_k) p.top_k = *configured.top_k;
+  if (configured.repetition_penalty) p.repetition_penalty = *configured.repetition_penalty;
+  return p;
 }
 
 int64_t UnixSeconds() {
@@ -66,30 +86,14 @@ Result<std::unique_ptr<EmbeddedBackend>> EmbeddedBackend::Create(const ModelConf
   std::unique_ptr<EmbeddedBackend> b(new EmbeddedBackend());
   b->model_ = std::move(*loaded);
   const engine::LoadedModel& m = *b->model_;
-  using engine::GenerationDefaults;
   b->name_ = model.name.empty() ? m.name : model.name;
   b->format_ = engine::DetectChatFormat(m.chat_template, m.vocab.pre);
   if (m.vocab.bos) b->bos_text_ = m.vocab.tokens[static_cast<size_t>(*m.vocab.bos)];
   b->split_reasoning_ =
       model.reasoning == ReasoningFormat::kDeepSeekR1 ||
       (model.reasoning == ReasoningFormat::kAuto && b->format_ == engine::ChatFormat::kDeepSeekR1);
-  if (b->format_ == engine::ChatFormat::kDeepSeekR1) {  // DeepSeek's settings for R1 models
-    b->defaults_.temperature = 0.6f;
-    b->defaults_.top_p = 0.95f;
-  }
-  const GenerationDefaults& d = m.defaults;  // generation_config.json wins over the family's
-  if (d.temperature) b->defaults_.temperature = *d.temperature;
-  if (d.top_p) b->defaults_.top_p = *d.top_p;
-  if (d.top_k) b->defaults_.top_k = *d.top_k;
-  if (d.repetition_penalty) b->defaults_.repetition_penalty = *d.repetition_penalty;
-  b->stop_tokens_ = EndOfGenerationTokens(m.vocab);
-  for (engine::TokenId id : d.eos_ids) {
-    const bool known =
-        std::find(b->stop_tokens_.begin(), b->stop_tokens_.end(), id) != b->stop_tokens_.end();
-    if (!known && id >= 0 && static_cast<size_t>(id) < m.vocab.tokens.size()) {
-      b->stop_tokens_.push_back(id);
-    }
-  }
+  b->defaults_ = SamplingDefaults(b->format_, m.defaults);
+  b->stop_tokens_ = EndOfGenerationTokens(m.vocab, m.defaults.eos_ids);
   engine::SchedulerOptions options;
   options.context = static_cast<size_t>(engine.context);
   options.parallel = static_cast<size_t>(engine.parallel);
