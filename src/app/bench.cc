@@ -135,7 +135,9 @@ void Print(const BenchFigures& f, const BenchFlags& flags, size_t threads, uint6
               f.peak_rss_bytes / 1e6, budget / 1e6,
               100.0 * (static_cast<double>(f.peak_rss_bytes) - budget) / budget);
   std::printf("kernels:   %s on %zu threads\n",
-              engine::HaveAvx2() ? "AVX2 for Q8_0, reference for other types" : "reference",
+              engine::HaveAvx2()
+                  ? "AVX2 (Q8_0, Q4_0, Q4_K, Q6_K against 8-bit activations; F16, BF16)"
+                  : "portable reference",
               threads);
 }
 

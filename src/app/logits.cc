@@ -107,7 +107,8 @@ Command RegisterLogits(CLI::App& app) {
   cmd->add_flag("--all-positions", flags->all_positions,
                 "Write every position's logits (tokens x vocab), not only the last");
   cmd->add_option("--kernels", flags->kernels,
-                  "fast: what run and bench use (8-bit activations for Q8_0 weights);\n"
+                  "fast: what run, serve and bench use (quantized weights multiply 8-bit\n"
+                  "activations);\n"
                   "reference: the exact portable kernels")
       ->capture_default_str()
       ->check(CLI::IsMember({"fast", "reference"}));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/kernels/half.h"
+#include "engine/kernels/kquant_avx2.h"
 
 namespace bastion::engine {
 
@@ -21,6 +22,7 @@ void QuantizeQ8(std::span<const float> x, QuantizedVector& out) {
   const size_t blocks = x.size() / 32;
   out.scales.resize(blocks);
   out.values.resize(blocks * 32);
+  out.sums.resize(blocks);
   for (size_t b = 0; b < blocks; ++b) {
     const float* v = x.data() + b * 32;
     float amax = 0;
@@ -28,9 +30,12 @@ void QuantizeQ8(std::span<const float> x, QuantizedVector& out) {
     float d = amax / 127.0f;
     float inv = d > 0 ? 1.0f / d : 0.0f;
     out.scales[b] = d;
+    int sum = 0;
     for (int i = 0; i < 32; ++i) {
       out.values[b * 32 + i] = static_cast<int8_t>(std::lround(v[i] * inv));
+      sum += out.values[b * 32 + i];
     }
+    out.sums[b] = d * static_cast<float>(sum);
   }
 }
 
@@ -147,15 +152,44 @@ __attribute__((target("avx2,fma,f16c"))) float DotHalfAvx2(const uint8_t* row, c
   return sum;
 }
 
+namespace {
+
+// One row of quantized weights against x quantized to 8 bits.
+using QuantizedDot = float (*)(const uint8_t* row, const QuantizedVector& x, size_t cols);
+
+// The AVX2 kernel for `type` against 8-bit activations; null for types without one.
+QuantizedDot QuantizedDotFor(model::GgmlType type) {
+  switch (type) {
+    case model::GgmlType::kQ8_0:
+      return DotQ8_0Avx2;
+    case model::GgmlType::kQ4_0:
+      return DotQ4_0Avx2;
+    case model::GgmlType::kQ4_K:
+      return DotQ4_KAvx2;
+    case model::GgmlType::kQ6_K:
+      return DotQ6_KAvx2;
+    default:
+      return nullptr;
+  }
+}
+
+size_t RowBytes(const WeightMatrix& w) {
+  const auto layout = model::GgmlLayout(w.type);
+  return w.cols / layout.block_elements * layout.block_bytes;
+}
+
+}  // namespace
+
 void MatVec(const WeightMatrix& w, const float* x, float* y, ThreadPool& pool, bool reference) {
-  if (!reference && w.type == model::GgmlType::kQ8_0 && HaveAvx2()) {
+  const QuantizedDot dot = QuantizedDotFor(w.type);
+  if (!reference && dot != nullptr && HaveAvx2()) {
     thread_local QuantizedVector xq;  // the caller's thread quantizes, workers read
     QuantizeQ8(std::span<const float>(x, w.cols), xq);
     const QuantizedVector& shared = xq;
-    const size_t row_bytes = w.cols / 32 * 34;
+    const size_t row_bytes = RowBytes(w);
     pool.ParallelFor(w.rows, [&](size_t begin, size_t end) {
       for (size_t r = begin; r < end; ++r) {
-        y[r] = DotQ8_0Avx2(w.data.data() + r * row_bytes, shared, w.cols);
+        y[r] = dot(w.data.data() + r * row_bytes, shared, w.cols);
       }
     });
     return;
@@ -174,9 +208,7 @@ void MatVec(const WeightMatrix& w, const float* x, float* y, ThreadPool& pool, b
     if (begin == end) return;
     WeightMatrix part = w;
     part.rows = end - begin;
-    auto layout = model::GgmlLayout(w.type);
-    size_t row_bytes = w.cols / layout.block_elements * layout.block_bytes;
-    part.data = w.data.subspan(begin * row_bytes, part.rows * row_bytes);
+    part.data = w.data.subspan(begin * RowBytes(w), part.rows * RowBytes(w));
     MatVecReference(part, x, y + begin);
   });
 }
@@ -191,11 +223,37 @@ void MatMul(const WeightMatrix& w, const float* x, float* y, size_t count, Threa
   MatMulShared(std::span<const Product>(&one, 1), x, count, pool, reference);
 }
 
+namespace {
+
+// Rows [begin, end) of p against the `count` quantized vectors; Q8_0 rows run four vectors at
+// a time on the grouped kernel.
+void ProductRows(const Product& p, size_t begin, size_t end,
+                 std::span<const QuantizedVector> single, std::span<const QuantizedGroup> grouped) {
+  const WeightMatrix& w = *p.w;
+  const QuantizedDot dot = QuantizedDotFor(w.type);
+  const size_t row_bytes = RowBytes(w);
+  const size_t count = single.size();
+  for (size_t r = begin; r < end; ++r) {
+    const uint8_t* row = w.data.data() + r * row_bytes;
+    size_t b = 0;
+    for (; w.type == model::GgmlType::kQ8_0 && b + 4 <= count; b += 4) {
+      float out[4];
+      DotQ8_0x4Avx2(row, grouped[b / 4], w.cols, out);
+      for (size_t i = 0; i < 4; ++i) p.y[(b + i) * w.rows + r] = out[i];
+    }
+    for (; b < count; ++b) p.y[b * w.rows + r] = dot(row, single[b], w.cols);
+  }
+}
+
+}  // namespace
+
 void MatMulShared(std::span<const Product> products, const float* x, size_t count, ThreadPool& pool,
                   bool reference) {
   bool fast = !reference && HaveAvx2();
+  bool any_q8_0 = false;
   for (const Product& p : products) {
-    fast = fast && p.w->type == model::GgmlType::kQ8_0 && p.w->cols == products[0].w->cols;
+    fast = fast && QuantizedDotFor(p.w->type) != nullptr && p.w->cols == products[0].w->cols;
+    any_q8_0 = any_q8_0 || p.w->type == model::GgmlType::kQ8_0;
   }
   if (!fast || (count == 1 && products.size() == 1)) {
     for (const Product& p : products) {
@@ -209,35 +267,27 @@ void MatMulShared(std::span<const Product> products, const float* x, size_t coun
   thread_local std::vector<QuantizedVector> xq;  // the caller's thread quantizes, workers read
   thread_local std::vector<QuantizedGroup> groups;
   if (xq.size() < count) xq.resize(count);
-  if (groups.size() < count / 4) groups.resize(count / 4);
+  const size_t group_count = any_q8_0 ? count / 4 : 0;
+  if (groups.size() < group_count) groups.resize(group_count);
   for (size_t b = 0; b < count; ++b) QuantizeQ8(std::span<const float>(x + b * cols, cols), xq[b]);
-  for (size_t g = 0; g < count / 4; ++g) {
+  for (size_t g = 0; g < group_count; ++g) {
     const QuantizedVector* four[4] = {&xq[4 * g], &xq[4 * g + 1], &xq[4 * g + 2], &xq[4 * g + 3]};
     GroupQ8(four, groups[g]);
   }
   // The products' rows, one after another, split over the pool in one go.
   size_t total_rows = 0;
   for (const Product& p : products) total_rows += p.w->rows;
-  const std::vector<QuantizedVector>& single = xq;
-  const std::vector<QuantizedGroup>& grouped = groups;
-  const size_t row_bytes = cols / 32 * 34;
+  const std::span<const QuantizedVector> single(xq.data(), count);
+  const std::span<const QuantizedGroup> grouped(groups.data(), group_count);
   pool.ParallelFor(total_rows, [&](size_t begin, size_t end) {
-    size_t first = 0, p = 0;  // rows of products before products[p]
-    while (first + products[p].w->rows <= begin) first += products[p++].w->rows;
-    for (size_t global = begin; global < end; ++global) {
-      if (global - first == products[p].w->rows) first += products[p++].w->rows;
-      const WeightMatrix& w = *products[p].w;
-      float* y = products[p].y;
-      const size_t r = global - first;
-      const uint8_t* row = w.data.data() + r * row_bytes;
-      for (size_t g = 0; g < count / 4; ++g) {
-        float out[4];
-        DotQ8_0x4Avx2(row, grouped[g], cols, out);
-        for (size_t i = 0; i < 4; ++i) y[(4 * g + i) * w.rows + r] = out[i];
+    size_t first = 0;  // products[i]'s row 0 among all rows
+    for (const Product& p : products) {
+      const size_t last = first + p.w->rows;
+      if (begin < last && end > first) {
+        ProductRows(p, std::max(begin, first) - first, std::min(end, last) - first, single,
+                    grouped);
       }
-      for (size_t b = count / 4 * 4; b < count; ++b) {
-        y[b * w.rows + r] = DotQ8_0Avx2(row, single[b], cols);
-      }
+      first = last;
     }
   });
 }

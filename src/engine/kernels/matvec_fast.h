@@ -2,11 +2,11 @@
 // y = W x on every thread of a pool, with AVX2 kernels where the CPU has them (picked at run
 // time) and the reference kernels otherwise. Same contract as MatVecReference.
 //
-// The fast Q8_0 kernel works as llama.cpp's does: x is quantized to 8 bits per 32-element
-// block first, and each block's dot product runs on integer multiply-adds. That rounds x
-// (relative error ~0.4% of a block's largest element), so results differ from the reference
-// by more than float rounding; `reference` forces the exact kernels (bastion logits
-// --kernels reference).
+// The fast kernels for quantized weights (Q8_0 here, Q4_0, Q4_K and Q6_K in kquant_avx2.h)
+// work as llama.cpp's do: x is quantized to 8 bits per 32-element block first, and each
+// block's dot product runs on integer multiply-adds. That rounds x (relative error ~0.4% of a
+// block's largest element), so results differ from the reference by more than float rounding;
+// `reference` forces the exact kernels (bastion logits --kernels reference).
 
 #include "engine/kernels/matvec.h"
 #include "engine/kernels/thread_pool.h"
@@ -41,6 +41,9 @@ bool HaveAvx2();
 struct QuantizedVector {
   std::vector<float> scales;
   std::vector<int8_t> values;
+  // scales[b] times the sum of block b's values: Q4_K's mins and Q4_0's offset of 8 apply
+  // to whole blocks.
+  std::vector<float> sums;
 };
 // REQUIRES: x.size() a multiple of 32.
 void QuantizeQ8(std::span<const float> x, QuantizedVector& out);
