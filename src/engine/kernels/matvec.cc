@@ -91,12 +91,12 @@ void DequantizeQ6_K(const uint8_t* row, size_t cols, float* out) {
   }
 }
 
+}  // namespace
+
 size_t RowBytes(const WeightMatrix& w) {
   auto layout = model::GgmlLayout(w.type);
   return w.cols / layout.block_elements * layout.block_bytes;
 }
-
-}  // namespace
 
 Status CheckMatVecType(GgmlType type) {
   switch (type) {

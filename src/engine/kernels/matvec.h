@@ -22,6 +22,9 @@ struct WeightMatrix {
 // OK when the engine has a kernel for `type` (the matrix's shape was checked by the reader).
 Status CheckMatVecType(model::GgmlType type);
 
+// Bytes of one row of `w` in its type's block layout.
+size_t RowBytes(const WeightMatrix& w);
+
 // REQUIRES: CheckMatVecType(w.type).ok(); x has w.cols elements, y has w.rows.
 void MatVecReference(const WeightMatrix& w, const float* x, float* y);
 

@@ -173,11 +173,6 @@ QuantizedDot QuantizedDotFor(model::GgmlType type) {
   }
 }
 
-size_t RowBytes(const WeightMatrix& w) {
-  const auto layout = model::GgmlLayout(w.type);
-  return w.cols / layout.block_elements * layout.block_bytes;
-}
-
 }  // namespace
 
 void MatVec(const WeightMatrix& w, const float* x, float* y, ThreadPool& pool, bool reference) {
@@ -212,10 +207,6 @@ void MatVec(const WeightMatrix& w, const float* x, float* y, ThreadPool& pool, b
     MatVecReference(part, x, y + begin);
   });
 }
-
-}  // namespace bastion::engine
-
-namespace bastion::engine {
 
 void MatMul(const WeightMatrix& w, const float* x, float* y, size_t count, ThreadPool& pool,
             bool reference) {
