@@ -135,7 +135,6 @@ void Scheduler::RunStep(std::vector<std::unique_ptr<Sequence>>& active) {
     batch.push_back({*s->next, s->cached, s->cache.get(), true});
     owners.push_back(s.get());
   }
-  const size_t decoding = batch.size();
   for (auto& s : active) {  // prompts fill the rest
     if (s->next || batch.size() == Transformer::kMaxBatch) continue;
     const size_t n = std::min(Transformer::kMaxBatch - batch.size(), s->prompt_size() - s->cached);
@@ -145,15 +144,13 @@ void Scheduler::RunStep(std::vector<std::unique_ptr<Sequence>>& active) {
       batch.push_back({s->request.prompt[pos], pos, s->cache.get(), last});
       if (last) owners.push_back(s.get());
     }
+    s->cached += n;  // counted now; the step below fills them
   }
   model_.Step(batch, logits_.data());
-  for (size_t i = 0; i < decoding; ++i) {
-    owners[i]->cached += 1;
-    owners[i]->next.reset();
-  }
-  for (size_t i = decoding; i < batch.size(); ++i) {
-    for (auto& s : active) {
-      if (s->cache.get() == batch[i].cache) s->cached = batch[i].pos + 1;
+  for (auto& s : active) {
+    if (s->next) {  // its decode token is in the cache now
+      s->cached += 1;
+      s->next.reset();
     }
   }
   const size_t vocab = model_.config().vocab_size;
