@@ -207,7 +207,7 @@ engine::SamplingParams EngineRequest::Sampling(const engine::SamplingParams& def
 std::optional<ApiError> ParseEngineRequest(InferenceKind kind, std::string_view body,
                                            EngineRequest& out) {
   out = EngineRequest();
-  simdjson::dom::parser parser;
+  thread_local simdjson::dom::parser parser;  // reused: no allocation per request
   element root;
   if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS) {
     return ApiError::BadRequest("invalid_json", "request body is not valid JSON");
