@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/kernels/half.h"
+#include "engine/kernels/q8_0_packed.h"
 
 namespace bastion::engine {
 namespace {
@@ -115,6 +116,7 @@ Status CheckMatVecType(GgmlType type) {
 }
 
 void DequantizeRow(const WeightMatrix& w, size_t row, float* out) {
+  if (w.layout == WeightLayout::kQ8_0x16) return DequantizePackedQ8_0Row(w, row, out);
   const uint8_t* p = w.data.data() + row * RowBytes(w);
   switch (w.type) {
     case GgmlType::kF32:
@@ -144,9 +146,14 @@ void DequantizeRow(const WeightMatrix& w, size_t row, float* out) {
 }
 
 void MatVecReference(const WeightMatrix& w, const float* x, float* y) {
+  MatVecReferenceRows(w, 0, w.rows, x, y);
+}
+
+void MatVecReferenceRows(const WeightMatrix& w, size_t begin, size_t end, const float* x,
+                         float* y) {
   thread_local std::vector<float> row;
   row.resize(w.cols);
-  for (size_t r = 0; r < w.rows; ++r) {
+  for (size_t r = begin; r < end; ++r) {
     DequantizeRow(w, r, row.data());
     double sum = 0;
     for (size_t c = 0; c < w.cols; ++c) sum += static_cast<double>(row[c]) * x[c];

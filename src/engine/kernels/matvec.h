@@ -12,11 +12,16 @@
 
 namespace bastion::engine {
 
+// How the rows' blocks are laid out: one row after another as the file has them, or Q8_0
+// regrouped sixteen rows at a time for the VNNI kernels (q8_0_packed.h).
+enum class WeightLayout : uint8_t { kRows, kQ8_0x16 };
+
 struct WeightMatrix {
   model::GgmlType type;
   size_t rows;
   size_t cols;
   std::span<const uint8_t> data;
+  WeightLayout layout = WeightLayout::kRows;
 };
 
 // OK when the engine has a kernel for `type` (the matrix's shape was checked by the reader).
@@ -27,6 +32,8 @@ size_t RowBytes(const WeightMatrix& w);
 
 // REQUIRES: CheckMatVecType(w.type).ok(); x has w.cols elements, y has w.rows.
 void MatVecReference(const WeightMatrix& w, const float* x, float* y);
+// Rows [begin, end) only: y[r] for r in that range.
+void MatVecReferenceRows(const WeightMatrix& w, size_t begin, size_t end, const float* x, float* y);
 
 // Row `row` of `w` as floats (embedding lookups). REQUIRES: out has w.cols elements.
 void DequantizeRow(const WeightMatrix& w, size_t row, float* out);

@@ -9,6 +9,7 @@
 
 #include "engine/kernels/half.h"
 #include "engine/kernels/kquant_avx2.h"
+#include "engine/kernels/q8_0_packed.h"
 
 namespace bastion::engine {
 
@@ -23,6 +24,7 @@ void QuantizeQ8(std::span<const float> x, QuantizedVector& out) {
   out.scales.resize(blocks);
   out.values.resize(blocks * 32);
   out.sums.resize(blocks);
+  out.offsets.resize(blocks);
   for (size_t b = 0; b < blocks; ++b) {
     const float* v = x.data() + b * 32;
     float amax = 0;
@@ -36,6 +38,7 @@ void QuantizeQ8(std::span<const float> x, QuantizedVector& out) {
       sum += out.values[b * 32 + i];
     }
     out.sums[b] = d * static_cast<float>(sum);
+    out.offsets[b] = -128 * sum;
   }
 }
 
@@ -176,6 +179,7 @@ QuantizedDot QuantizedDotFor(model::GgmlType type) {
 }  // namespace
 
 void MatVec(const WeightMatrix& w, const float* x, float* y, ThreadPool& pool, bool reference) {
+  if (w.layout != WeightLayout::kRows && !reference) return MatMul(w, x, y, 1, pool);
   const QuantizedDot dot = QuantizedDotFor(w.type);
   if (!reference && dot != nullptr && HaveAvx2()) {
     thread_local QuantizedVector xq;  // the caller's thread quantizes, workers read
@@ -199,13 +203,8 @@ void MatVec(const WeightMatrix& w, const float* x, float* y, ThreadPool& pool, b
     });
     return;
   }
-  pool.ParallelFor(w.rows, [&](size_t begin, size_t end) {
-    if (begin == end) return;
-    WeightMatrix part = w;
-    part.rows = end - begin;
-    part.data = w.data.subspan(begin * RowBytes(w), part.rows * RowBytes(w));
-    MatVecReference(part, x, y + begin);
-  });
+  pool.ParallelFor(w.rows,
+                   [&](size_t begin, size_t end) { MatVecReferenceRows(w, begin, end, x, y); });
 }
 
 void MatMul(const WeightMatrix& w, const float* x, float* y, size_t count, ThreadPool& pool,
@@ -221,6 +220,11 @@ namespace {
 void ProductRows(const Product& p, size_t begin, size_t end,
                  std::span<const QuantizedVector> single, std::span<const QuantizedGroup> grouped) {
   const WeightMatrix& w = *p.w;
+  if (w.layout == WeightLayout::kQ8_0x16) {  // whole groups: each range starts at a group
+    constexpr size_t g = kPackedQ8_0Rows;
+    PackedQ8_0Product(w, (begin + g - 1) / g, (end + g - 1) / g, single, p.y);
+    return;
+  }
   const QuantizedDot dot = QuantizedDotFor(w.type);
   const size_t row_bytes = RowBytes(w);
   const size_t count = single.size();
@@ -244,9 +248,11 @@ void MatMulShared(std::span<const Product> products, const float* x, size_t coun
   bool any_q8_0 = false;
   for (const Product& p : products) {
     fast = fast && QuantizedDotFor(p.w->type) != nullptr && p.w->cols == products[0].w->cols;
-    any_q8_0 = any_q8_0 || p.w->type == model::GgmlType::kQ8_0;
+    any_q8_0 =
+        any_q8_0 || (p.w->type == model::GgmlType::kQ8_0 && p.w->layout == WeightLayout::kRows);
   }
-  if (!fast || (count == 1 && products.size() == 1)) {
+  if (!fast ||
+      (count == 1 && products.size() == 1 && products[0].w->layout == WeightLayout::kRows)) {
     for (const Product& p : products) {
       for (size_t b = 0; b < count; ++b) {
         MatVec(*p.w, x + b * p.w->cols, p.y + b * p.w->rows, pool, reference);

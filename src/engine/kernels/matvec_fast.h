@@ -44,6 +44,8 @@ struct QuantizedVector {
   // scales[b] times the sum of block b's values: Q4_K's mins and Q4_0's offset of 8 apply
   // to whole blocks.
   std::vector<float> sums;
+  // -128 times the sum of block b's values: the packed Q8_0 kernels store weights plus 128.
+  std::vector<int32_t> offsets;
 };
 // REQUIRES: x.size() a multiple of 32.
 void QuantizeQ8(std::span<const float> x, QuantizedVector& out);

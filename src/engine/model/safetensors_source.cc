@@ -1,8 +1,5 @@
 #include "engine/model/safetensors_source.h"
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -61,15 +58,6 @@ void QuantizeRowQ8_0(const float* x, size_t n, uint8_t* out) {
   }
 }
 
-// Drops the mapped pages of a tensor that was copied: they are read again from the file if
-// anything touches them, and meanwhile they do not count against the process's memory.
-void ReleasePages(std::span<const uint8_t> data) {
-  const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-  const auto begin = (reinterpret_cast<uintptr_t>(data.data()) + page - 1) / page * page;
-  const auto end = (reinterpret_cast<uintptr_t>(data.data()) + data.size()) / page * page;
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
-}
-
 }  // namespace
 
 std::string GgufNameOf(std::string_view hf) {
@@ -88,6 +76,16 @@ std::string GgufNameOf(std::string_view hf) {
     if (rest == from) return "blk." + std::to_string(layer) + "." + std::string(to);
   }
   return "";
+}
+
+void SafetensorsSource::ReleaseBytes(std::span<const uint8_t> data) {
+  for (std::vector<uint8_t>& owned : owned_) {
+    if (owned.data() == data.data()) {
+      std::vector<uint8_t>().swap(owned);  // frees it; the deque keeps the other buffers put
+      return;
+    }
+  }
+  if (model_) ReleaseMappedPages(data);  // a tensor used in place from the mapped files
 }
 
 std::span<const uint8_t> SafetensorsSource::Own(std::vector<uint8_t> bytes) {
@@ -132,7 +130,7 @@ Status SafetensorsSource::Add(const model::SafetensorsTensor& t, const std::stri
     }
     out.data = Own(std::move(f));
   }
-  if (out.data.data() != t.data.data()) ReleasePages(t.data);
+  if (out.data.data() != t.data.data()) ReleaseMappedPages(t.data);
   tensors_.emplace(name, std::move(out));
   return Status::Ok();
 }

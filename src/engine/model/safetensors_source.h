@@ -22,6 +22,7 @@ class SafetensorsSource : public TensorSource {
  public:
   static Result<std::unique_ptr<SafetensorsSource>> Open(const std::string& dir,
                                                          bool quantize_q8_0);
+  void ReleaseBytes(std::span<const uint8_t> data) override;
 
  private:
   explicit SafetensorsSource(model::SafetensorsModel m) : model_(std::move(m)) {}

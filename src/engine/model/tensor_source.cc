@@ -1,5 +1,8 @@
 #include "engine/model/tensor_source.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 namespace bastion::engine {
 
 const SourceTensor* TensorSource::Find(std::string_view name) const {
@@ -11,6 +14,17 @@ uint64_t TensorSource::total_bytes() const {
   uint64_t total = 0;
   for (const auto& [name, t] : tensors_) total += t.data.size();
   return total;
+}
+
+void ReleaseMappedPages(std::span<const uint8_t> data) {
+  const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const auto begin = (reinterpret_cast<uintptr_t>(data.data()) + page - 1) / page * page;
+  const auto end = (reinterpret_cast<uintptr_t>(data.data()) + data.size()) / page * page;
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+}
+
+void GgufTensorSource::ReleaseBytes(std::span<const uint8_t> data) {
+  if (file_->mapped()) ReleaseMappedPages(data);
 }
 
 GgufTensorSource::GgufTensorSource(const model::GgufFile& file) : file_(&file) { Index(); }

@@ -29,10 +29,17 @@ class TensorSource {
   const SourceTensor* Find(std::string_view name) const;
   // Bytes of every tensor (what the forward pass reads per token, roughly).
   uint64_t total_bytes() const;
+  // The caller copied `data` (one tensor's bytes, as Find gave them) and will not read them
+  // again: a source frees its own copy, or drops mapped pages from the process's memory (they
+  // come back from the file if anything touches them). Bytes it does not own or map stay.
+  virtual void ReleaseBytes(std::span<const uint8_t> data) = 0;
 
  protected:
   std::map<std::string, SourceTensor, std::less<>> tensors_;
 };
+
+// Drops the whole pages inside `data`, which must be a read-only file mapping.
+void ReleaseMappedPages(std::span<const uint8_t> data);
 
 // A GGUF file's tensors, borrowed or owned.
 class GgufTensorSource : public TensorSource {
@@ -40,6 +47,7 @@ class GgufTensorSource : public TensorSource {
   explicit GgufTensorSource(const model::GgufFile& file);  // REQUIRES: file outlives this
   explicit GgufTensorSource(model::GgufFile&& file);
   const model::GgufFile& file() const { return *file_; }
+  void ReleaseBytes(std::span<const uint8_t> data) override;
 
  private:
   void Index();

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "engine/kernels/matvec_fast.h"
+#include "engine/kernels/q8_0_packed.h"
 #include "engine/model/weight_lookup.h"
 
 namespace bastion::engine {
@@ -60,9 +61,8 @@ Result<std::unique_ptr<Transformer>> Transformer::Load(const model::GgufFile& fi
   return Load(source, std::move(*config), threads, reference_kernels);
 }
 
-Result<std::unique_ptr<Transformer>> Transformer::Load(const TensorSource& source,
-                                                       ModelConfig config, size_t threads,
-                                                       bool reference_kernels) {
+Result<std::unique_ptr<Transformer>> Transformer::Load(TensorSource& source, ModelConfig config,
+                                                       size_t threads, bool reference_kernels) {
   std::unique_ptr<Transformer> t(new Transformer(std::move(config)));
   if (Status st = t->LoadWeights(source); !st.ok()) return st;
   const ModelConfig& c = t->config_;
@@ -77,7 +77,34 @@ Result<std::unique_ptr<Transformer>> Transformer::Load(const TensorSource& sourc
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   t->pool_ = std::make_unique<ThreadPool>(threads);
   t->reference_kernels_ = reference_kernels;
+  if (!reference_kernels && HaveVnni()) t->PackWeights(source);
   return t;
+}
+
+void Transformer::PackWeights(TensorSource& source) {
+  std::vector<WeightMatrix*> matrices{&output_};
+  for (Layer& l : layers_) {
+    for (WeightMatrix* m : {&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down}) matrices.push_back(m);
+  }
+  size_t total = 0;
+  for (const WeightMatrix* m : matrices) total += CanPackQ8_0(*m) ? m->rows * RowBytes(*m) : 0;
+  if (total == 0) return;
+  const bool tied = output_.data.data() == embedding_.data.data();
+  packed_.reset(new uint8_t[total]);  // not zeroed: packing writes every byte
+  uint8_t* next = packed_.get();
+  for (WeightMatrix* m : matrices) {
+    if (!CanPackQ8_0(*m)) continue;
+    const WeightMatrix original = *m;
+    const size_t bytes = m->rows * RowBytes(*m);
+    pool_->ParallelFor(m->rows / kPackedQ8_0Rows, [&](size_t begin, size_t end) {
+      PackQ8_0Groups(original, begin, end, next);
+    });
+    m->data = std::span<const uint8_t>(next, bytes);
+    m->layout = WeightLayout::kQ8_0x16;
+    next += bytes;
+    source.ReleaseBytes(original.data);
+  }
+  if (tied && output_.layout == WeightLayout::kQ8_0x16) embedding_ = output_;  // rows read packed
 }
 
 Status Transformer::LoadWeights(const TensorSource& source) {

@@ -1,6 +1,7 @@
 #pragma once
 // The decoder the R1-Distill models share (Llama and Qwen2 blocks: RMSNorm, RoPE, grouped
-// query attention, SwiGLU), with weights used in place from a GGUF file. Tokens run in
+// query attention, SwiGLU), with weights used in place from a GGUF file (Q8_0 ones repacked
+// for AVX-512 VNNI where the CPU has it). Tokens run in
 // batches that may mix sequences (a prompt's chunk, one decode token of each active
 // request): each weight is read once per batch; the products run on the thread pool.
 // Thread-safety: Forward is called by one thread at a time (it drives the pool); each
@@ -61,7 +62,9 @@ class Transformer {
   static Result<std::unique_ptr<Transformer>> Load(const model::GgufFile& file, size_t threads = 0,
                                                    bool reference_kernels = false);
   // The same from any source of weights. REQUIRES: `source` outlives the Transformer.
-  static Result<std::unique_ptr<Transformer>> Load(const TensorSource& source, ModelConfig config,
+  // On CPUs with AVX-512 VNNI (and without `reference_kernels`), Q8_0 matrices are repacked
+  // for its kernels into memory the Transformer owns, and the source releases the originals.
+  static Result<std::unique_ptr<Transformer>> Load(TensorSource& source, ModelConfig config,
                                                    size_t threads = 0,
                                                    bool reference_kernels = false);
 
@@ -97,6 +100,8 @@ class Transformer {
   };
   explicit Transformer(ModelConfig config) : config_(std::move(config)) {}
   Status LoadWeights(const TensorSource& source);
+  // Q8_0 matrices regrouped for the VNNI kernels (q8_0_packed.h), on the pool.
+  void PackWeights(TensorSource& source);
   // Both work on the batch's hidden states (batch.size() x hidden, row-major).
   void Attention(const Layer& l, size_t layer, std::span<const BatchToken> batch, float* x) const;
   void FeedForward(const Layer& l, size_t count, float* x) const;
@@ -113,6 +118,7 @@ class Transformer {
   std::vector<Layer> layers_;
   std::vector<float> inv_freq_;  // head_dim / 2 RoPE frequencies
   std::unique_ptr<ThreadPool> pool_;
+  std::unique_ptr<uint8_t[]> packed_;  // the packed matrices' bytes
   bool reference_kernels_ = false;
   LayerObserver observer_;
   // Scratch space reused by every step (allocating megabytes per layer made the kernel zero

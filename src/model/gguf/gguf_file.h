@@ -65,6 +65,8 @@ class GgufFile {
   // Where the data section starts, from the start of the file.
   uint64_t data_offset() const { return data_offset_; }
   std::span<const uint8_t> bytes() const { return bytes_; }
+  // Whether the bytes are a mapping of the file (Open) rather than the caller's (Parse).
+  bool mapped() const { return !mapping_.bytes().empty(); }
 
   // In file order.
   const std::vector<GgufKv>& metadata() const { return metadata_; }

@@ -7,25 +7,12 @@
 #include <random>
 
 #include "engine/kernels/half.h"
+#include "engine/kernels/random_q8_0.h"
 
 namespace bastion::engine {
 namespace {
 
 using model::GgmlType;
-
-// A random Q8_0 matrix, as bytes.
-std::vector<uint8_t> RandomQ8_0(size_t rows, size_t cols, std::mt19937& rng) {
-  std::uniform_int_distribution<int> q(-127, 127);
-  std::uniform_real_distribution<float> scale(0.001f, 0.1f);
-  std::vector<uint8_t> bytes;
-  for (size_t b = 0; b < rows * cols / 32; ++b) {
-    uint16_t d = FloatToF16(scale(rng));
-    bytes.push_back(static_cast<uint8_t>(d & 0xFF));
-    bytes.push_back(static_cast<uint8_t>(d >> 8));
-    for (int i = 0; i < 32; ++i) bytes.push_back(static_cast<uint8_t>(static_cast<int8_t>(q(rng))));
-  }
-  return bytes;
-}
 
 TEST(MatVecFastTest, Avx2Q8_0IsExactOnTheQuantizedActivations) {
   if (!HaveAvx2()) GTEST_SKIP() << "no AVX2 on this CPU";
