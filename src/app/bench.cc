@@ -7,8 +7,10 @@
 
 #include "app/commands.h"
 #include "common/json_writer.h"
+#include "engine/bench/compute_ceiling.h"
 #include "engine/bench/memory_bandwidth.h"
 #include "engine/kernels/matvec_fast.h"
+#include "engine/kernels/q8_0_packed.h"
 #include "engine/loaded_model.h"
 
 namespace bastion::app {
@@ -28,6 +30,7 @@ struct BenchFigures {
   double decode_tps = 0;
   uint64_t peak_rss_bytes = 0;
   double bandwidth_gbs = 0;
+  double int8_gmacs = 0;          // the machine's 8-bit multiply-adds per second, in billions
   double streams_decode_tps = 0;  // all streams together
   uint64_t kv_bytes = 0;          // KV caches of every sequence measured
 };
@@ -92,10 +95,21 @@ BenchFigures Measure(const engine::Transformer& model, const BenchFlags& flags, 
   getrusage(RUSAGE_SELF, &usage);
   f.peak_rss_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // before the bandwidth buffer
   f.bandwidth_gbs = engine::MeasureReadBandwidth(threads);
+  f.int8_gmacs = engine::MeasureInt8Gmacs(threads);
   return f;
 }
 
-void Print(const BenchFigures& f, const BenchFlags& flags, size_t threads, uint64_t weight_bytes) {
+// Multiply-adds per prompt token in the layers' matrices (the output matrix runs once per
+// prompt, for its last token; attention over a short prompt is small beside them).
+double MacsPerPromptToken(const engine::ModelConfig& c) {
+  const double e = c.embedding, kv = static_cast<double>(c.kv_heads) * c.head_dim,
+               ff = c.feed_forward;
+  return c.layers * (2 * e * e + 2 * e * kv + 3 * e * ff);
+}
+
+void Print(const BenchFigures& f, const BenchFlags& flags, size_t threads, uint64_t weight_bytes,
+           const engine::ModelConfig& config) {
+  const double prefill_ceiling = f.int8_gmacs * 1e9 / MacsPerPromptToken(config);
   if (flags.json) {
     JsonWriter w;
     w.BeginObject()
@@ -110,7 +124,11 @@ void Print(const BenchFigures& f, const BenchFlags& flags, size_t threads, uint6
         .Key("weight_bytes")
         .Uint(weight_bytes)
         .Key("kv_bytes")
-        .Uint(f.kv_bytes);
+        .Uint(f.kv_bytes)
+        .Key("int8_gmacs")
+        .Double(f.int8_gmacs)
+        .Key("prefill_ceiling_tps")
+        .Double(prefill_ceiling);
     if (flags.streams > 1) {
       w.Key("streams").Int(flags.streams).Key("streams_decode_tps").Double(f.streams_decode_tps);
     }
@@ -121,6 +139,12 @@ void Print(const BenchFigures& f, const BenchFlags& flags, size_t threads, uint6
   double decode_gbs = f.decode_tps * static_cast<double>(weight_bytes) / 1e9;
   std::printf("model:     %s (%.1f MB of weights)\n", flags.model.c_str(), weight_bytes / 1e6);
   std::printf("prefill:   %.2f tokens/s (%d tokens)\n", f.prefill_tps, flags.prompt_tokens);
+  if (f.int8_gmacs > 0) {
+    std::printf(
+        "compute:   %.1f G 8-bit multiply-adds/s measured with %zu threads: the prefill ceiling "
+        "is %.2f tokens/s\n",
+        f.int8_gmacs, threads, prefill_ceiling);
+  }
   std::printf("decode:    %.2f tokens/s (%d tokens), reading %.1f GB/s of weights\n", f.decode_tps,
               flags.generate_tokens, decode_gbs);
   std::printf(
@@ -135,9 +159,10 @@ void Print(const BenchFigures& f, const BenchFlags& flags, size_t threads, uint6
               f.peak_rss_bytes / 1e6, budget / 1e6,
               100.0 * (static_cast<double>(f.peak_rss_bytes) - budget) / budget);
   std::printf("kernels:   %s on %zu threads\n",
-              engine::HaveAvx2()
-                  ? "AVX2 (Q8_0, Q4_0, Q4_K, Q6_K against 8-bit activations; F16, BF16)"
-                  : "portable reference",
+              engine::HaveVnni()   ? "AVX-512 VNNI (Q8_0), AVX2 (Q4_0, Q4_K, Q6_K; F16, BF16)"
+              : engine::HaveAvx2() ? "AVX2 (Q8_0, Q4_0, Q4_K, Q6_K against 8-bit activations; "
+                                     "F16, BF16)"
+                                   : "portable reference",
               threads);
 }
 
@@ -157,7 +182,7 @@ int RunBench(const BenchFlags& flags) {
   }
   const size_t threads = model.threads();
   const uint64_t weight_bytes = (*loaded)->tensors->total_bytes();
-  Print(Measure(model, flags, threads), flags, threads, weight_bytes);
+  Print(Measure(model, flags, threads), flags, threads, weight_bytes, model.config());
   return kExitOk;
 }
 
@@ -168,8 +193,9 @@ Command RegisterBench(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "bench",
       "Measure prefill and decode speed on a model with random prompt tokens, peak memory,\n"
-      "and the machine's memory read bandwidth (the ceiling for decode) beside them");
-  cmd->add_option("--model", flags->model, "Model file (GGUF)")->required();
+      "and beside them the machine's memory read bandwidth (the ceiling for decode) and 8-bit\n"
+      "multiply-add rate (the ceiling for prefill)");
+  cmd->add_option("--model", flags->model, "Model file (GGUF) or Hugging Face folder")->required();
   cmd->add_option("-p,--prompt-tokens", flags->prompt_tokens, "Prompt length")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 20));
@@ -183,7 +209,8 @@ Command RegisterBench(CLI::App& app) {
       ->check(CLI::Range(1, static_cast<int>(engine::Transformer::kMaxBatch)));
   cmd->add_flag("--json", flags->json,
                 "Print {\"prefill_tps\",\"decode_tps\",\"peak_rss_bytes\",\"bandwidth_gbs\",\n"
-                "\"weight_bytes\",\"kv_bytes\"} (and \"streams\",\"streams_decode_tps\")");
+                "\"weight_bytes\",\"kv_bytes\",\"int8_gmacs\",\"prefill_ceiling_tps\"} (and\n"
+                "\"streams\",\"streams_decode_tps\")");
   return [flags] { return RunBench(*flags); };
 }
 

@@ -64,6 +64,9 @@ test('bench --json gives the four figures (and, with --streams, the batched rate
     assert.ok(Number.isFinite(figures[key]) && figures[key] > 0, `${key}=${figures[key]}`);
   }
   assert.equal(figures.streams, undefined);
+  // The prefill ceiling: 0 only on CPUs without AVX2, where the engine has no 8-bit kernels.
+  assert.ok(Number.isFinite(figures.int8_gmacs) && figures.int8_gmacs >= 0);
+  assert.ok(Number.isFinite(figures.prefill_ceiling_tps) && figures.prefill_ceiling_tps >= 0);
   const batched = JSON.parse(bastion(['bench', '--model', STORIES, '-p', '8', '-n', '8', '-t', '1', '--streams', '4', '--json']).stdout);
   assert.equal(batched.streams, 4);
   assert.ok(batched.streams_decode_tps > 0);

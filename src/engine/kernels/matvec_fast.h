@@ -47,8 +47,10 @@ struct QuantizedVector {
   // -128 times the sum of block b's values: the packed Q8_0 kernels store weights plus 128.
   std::vector<int32_t> offsets;
 };
+// Each block's scale is its largest magnitude / 127; values round to nearest, ties to even.
+// AVX2 where present, with the same results as the scalar loop (`reference`).
 // REQUIRES: x.size() a multiple of 32.
-void QuantizeQ8(std::span<const float> x, QuantizedVector& out);
+void QuantizeQ8(std::span<const float> x, QuantizedVector& out, bool reference = false);
 
 // One row of F16 (or, with `bf16`, BF16) weights times x, converted to float in registers;
 // exact up to summation order. REQUIRES: HaveAvx2().

@@ -235,9 +235,11 @@ void Transformer::FeedForward(const Layer& l, size_t count, float* x) const {
     RmsNorm(x + b * e, l.ffn_norm, c.rms_epsilon, xb.data() + b * e);
   const Product gate_up[] = {{&l.gate, gate.data()}, {&l.up, up.data()}};
   MatMulShared(gate_up, xb.data(), count, *pool_, reference_kernels_);
-  for (size_t i = 0; i < count * ff; ++i) {
-    gate[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];  // SiLU(gate) * up
-  }
+  pool_->ParallelFor(count * ff, [&](size_t begin, size_t end) {  // a prompt chunk's are many
+    for (size_t i = begin; i < end; ++i) {
+      gate[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];  // SiLU(gate) * up
+    }
+  });
   MatMul(l.down, gate.data(), delta.data(), count, *pool_, reference_kernels_);
   for (size_t i = 0; i < count * e; ++i) x[i] += delta[i];
 }

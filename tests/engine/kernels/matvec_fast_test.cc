@@ -14,6 +14,29 @@ namespace {
 
 using model::GgmlType;
 
+TEST(MatVecFastTest, VectorQuantizationEqualsTheScalarLoop) {
+  std::mt19937 rng(2);
+  std::normal_distribution<float> normal;
+  std::vector<float> x(32 * 40);
+  for (float& v : x) v = normal(rng) * 10;
+  std::fill(x.begin(), x.begin() + 32, 0.0f);  // scale 0
+  x[32] = 127;  // scale 1, so the rest of the block are ties: 125.5, 123.5, ..., 65.5
+  for (int i = 1; i < 32; ++i) x[32 + i] = 127.5f - 2 * i;
+  x[64] = -1e30f;  // one huge value drowns the rest of its block
+  for (int i = 0; i < 32; ++i) x[96 + i] = i % 2 ? 1e-30f : -1e-30f;  // tiny, still nonzero
+  QuantizedVector fast, scalar;
+  QuantizeQ8(x, fast);
+  QuantizeQ8(x, scalar, /*reference=*/true);
+  EXPECT_EQ(fast.values, scalar.values);
+  EXPECT_EQ(fast.scales, scalar.scales);
+  EXPECT_EQ(fast.sums, scalar.sums);
+  EXPECT_EQ(fast.offsets, scalar.offsets);
+  EXPECT_EQ(scalar.values[32], 127);
+  EXPECT_EQ(scalar.values[33], 126);  // ties round to even
+  EXPECT_EQ(scalar.values[34], 124);
+  EXPECT_EQ(scalar.values[64], -127);
+}
+
 TEST(MatVecFastTest, Avx2Q8_0IsExactOnTheQuantizedActivations) {
   if (!HaveAvx2()) GTEST_SKIP() << "no AVX2 on this CPU";
   std::mt19937 rng(5);
