@@ -46,7 +46,12 @@ void PackQ8_0Groups(const WeightMatrix& w, size_t group_begin, size_t group_end,
       for (size_t lane = 0; lane < kGroupRows; ++lane) {
         const uint8_t* src = w.data.data() + (g * kGroupRows + lane) * row_bytes + k * kBlockBytes;
         std::memcpy(dst + 2 * lane, src, 2);
-        for (size_t i = 0; i < 32; ++i) dst[PackedOffset(lane, i)] = src[2 + i] ^ 0x80;
+        for (size_t i = 0; i < 32; i += 4) {  // four bytes at a time, each plus 128
+          uint32_t word;
+          std::memcpy(&word, src + 2 + i, 4);
+          word ^= 0x80808080u;
+          std::memcpy(dst + PackedOffset(lane, i), &word, 4);
+        }
       }
     }
   }
