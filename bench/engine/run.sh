@@ -36,6 +36,9 @@ print("== targets (issue 3: prefill >= 1.5x llama.cpp's 74 t/s, decode >= 1.05x 
 print("   >= 90% of the bandwidth ceiling, 8 streams >= 4x one, resident <= weights + KV + 10%)")
 for name, got, want in targets:
     print(f"{'PASS' if got >= want else 'MISS'}  {name}: {got:.2f} (target {want:.2f})")
+if f["prefill_ceiling_tps"] > 0:
+    print(f"      prefill at {100 * f['prefill_tps'] / f['prefill_ceiling_tps']:.0f}% of the ceiling measured beside it "
+          f"({f['prefill_ceiling_tps']:.2f} t/s from {f['int8_gmacs']:.1f} G 8-bit multiply-adds/s)")
 rss_ok = f["peak_rss_bytes"] <= 1.1 * budget
 print(f"{'PASS' if rss_ok else 'MISS'}  resident {f['peak_rss_bytes'] / 1e6:.0f} MB vs weights + KV "
       f"{budget / 1e6:.0f} MB (+10%: {1.1 * budget / 1e6:.0f} MB)")

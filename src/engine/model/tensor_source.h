@@ -32,6 +32,7 @@ class TensorSource {
   // The caller copied `data` (one tensor's bytes, as Find gave them) and will not read them
   // again: a source frees its own copy, or drops mapped pages from the process's memory (they
   // come back from the file if anything touches them). Bytes it does not own or map stay.
+  // Find keeps describing the tensor (type, dims, size), but nobody may read its bytes again.
   virtual void ReleaseBytes(std::span<const uint8_t> data) = 0;
 
  protected:
