@@ -19,6 +19,7 @@ Command RegisterServe(CLI::App& app);
 Command RegisterBench(CLI::App& app);
 Command RegisterLogits(CLI::App& app);
 Command RegisterRun(CLI::App& app);
+Command RegisterScan(CLI::App& app);
 Command RegisterTokenize(CLI::App& app);
 Command RegisterVersion(CLI::App& app);
 

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   add(&bastion::app::RegisterBench);
   add(&bastion::app::RegisterLogits);
   add(&bastion::app::RegisterRun);
+  add(&bastion::app::RegisterScan);
   add(&bastion::app::RegisterTokenize);
   add(&bastion::app::RegisterVersion);
   try {

@@ -1,0 +1,153 @@
+#include "model/intake/scanner.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+#include "model/intake/format_checks.h"
+#include "model/mapped_file.h"
+
+namespace bastion::model {
+namespace fs = std::filesystem;
+namespace {
+
+std::string_view BaseName(std::string_view path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// The checks for `scan.format`; an error Status when the file cannot be parsed.
+Status CheckByFormat(std::span<const uint8_t> bytes, FileScan& scan) {
+  auto& findings = scan.findings;
+  switch (scan.format) {
+    case FileFormat::kSafetensors:
+      return CheckSafetensors(bytes, findings);
+    case FileFormat::kGguf:
+      return CheckGguf(bytes, findings);
+    case FileFormat::kJson:
+      return CheckJson(bytes, BaseName(scan.path), findings);
+    case FileFormat::kZip:
+    case FileFormat::kPickle:
+    case FileFormat::kNpy:
+      findings.push_back({Severity::kHigh, "pickle.not_inspected",
+                          "may hold a pickle, which this build cannot inspect: never load it"});
+      return Status::Ok();
+    case FileFormat::kPythonSource:
+      findings.push_back({Severity::kHigh, "remote_code.python",
+                          "Python code: what trust_remote_code would import and run"});
+      return Status::Ok();
+    case FileFormat::kScript:
+      findings.push_back({Severity::kHigh, "remote_code.script", "an executable script"});
+      return Status::Ok();
+    case FileFormat::kNativeCode:
+      findings.push_back({Severity::kHigh, "remote_code.native",
+                          "a native executable or shared library (ELF, Mach-O or PE)"});
+      return Status::Ok();
+    case FileFormat::kHdf5:
+      findings.push_back({Severity::kMedium, "hdf5.not_inspected",
+                          "an HDF5 (Keras) model: its Lambda layers run code when Keras loads "
+                          "it, and bastion does not inspect HDF5"});
+      return Status::Ok();
+    case FileFormat::kUnknownBinary:
+      findings.push_back({Severity::kInfo, "file.not_inspected",
+                          "not a format bastion inspects (it is never loaded as a model)"});
+      return Status::Ok();
+    case FileFormat::kEmpty:
+    case FileFormat::kText:
+      return Status::Ok();
+  }
+  return Status::Ok();
+}
+
+Verdict Judge(const FileScan& scan, const ScanOptions& options) {
+  const Severity unsafe_from = options.strict ? Severity::kMedium : Severity::kHigh;
+  for (const Finding& f : scan.findings) {
+    if (f.severity >= unsafe_from) return Verdict::kUnsafe;
+  }
+  return scan.error.empty() ? Verdict::kSafe : Verdict::kError;
+}
+
+FileScan ScanFile(const fs::path& file, std::string shown, const ScanOptions& options) {
+  std::error_code ec;
+  if (fs::file_size(file, ec) == 0 && !ec) {
+    FileScan scan = ScanBytes({}, std::move(shown), options);
+    return scan;
+  }
+  auto mapped = MappedFile::Open(file.string());
+  if (!mapped.ok()) {
+    FileScan scan{std::move(shown)};
+    scan.error = mapped.status().message();
+    scan.verdict = Verdict::kError;
+    return scan;
+  }
+  return ScanBytes(mapped->bytes(), std::move(shown), options);
+}
+
+Verdict Overall(const std::vector<FileScan>& files) {
+  Verdict overall = Verdict::kSafe;
+  for (const FileScan& f : files) {
+    if (f.verdict == Verdict::kUnsafe) return Verdict::kUnsafe;
+    if (f.verdict == Verdict::kError) overall = Verdict::kError;
+  }
+  return overall;
+}
+
+}  // namespace
+
+std::string_view VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kSafe:
+      return "safe";
+    case Verdict::kUnsafe:
+      return "unsafe";
+    case Verdict::kError:
+      return "error";
+  }
+  return "error";
+}
+
+FileScan ScanBytes(std::span<const uint8_t> bytes, std::string path, const ScanOptions& options) {
+  FileScan scan;
+  scan.path = std::move(path);
+  scan.format = SniffFormat(bytes, BaseName(scan.path));
+  if (Status st = CheckByFormat(bytes, scan); !st.ok()) scan.error = st.message();
+  scan.verdict = Judge(scan, options);
+  return scan;
+}
+
+Result<ScanReport> ScanPath(const std::string& path, const ScanOptions& options) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) return Status::NotFound(path + ": no such file or directory");
+  ScanReport report;
+  if (!fs::is_directory(status)) {
+    report.files.push_back(ScanFile(path, path, options));
+    report.verdict = Overall(report.files);
+    return report;
+  }
+  fs::recursive_directory_iterator it(path, ec), end;
+  if (ec) return Status::IoError(path + ": " + ec.message());
+  for (; it != end; it.increment(ec)) {
+    if (ec) return Status::IoError(path + ": " + ec.message());
+    const fs::directory_entry& entry = *it;
+    const std::string shown = entry.path().lexically_relative(path).string();  // links kept
+    if (entry.is_directory(ec)) {
+      if (entry.path().filename() == ".git") it.disable_recursion_pending();
+      continue;  // a directory symlink is listed, not entered
+    }
+    if (!entry.is_regular_file(ec)) {  // broken symlinks, sockets, devices
+      FileScan scan{shown};
+      scan.error = "not a regular file (or a symlink to nothing)";
+      scan.verdict = Verdict::kError;
+      report.files.push_back(std::move(scan));
+      continue;
+    }
+    report.files.push_back(ScanFile(entry.path(), shown, options));
+  }
+  std::sort(report.files.begin(), report.files.end(),
+            [](const FileScan& a, const FileScan& b) { return a.path < b.path; });
+  report.verdict = Overall(report.files);
+  return report;
+}
+
+}  // namespace bastion::model

@@ -1,0 +1,164 @@
+// Scans of files and folders: findings per format, verdicts, and the walk itself.
+#include "model/intake/scanner.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "model/gguf/gguf_writer.h"
+#include "model/safetensors/safetensors_test_bytes.h"
+
+namespace bastion::model {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::SafetensorsBytes;
+
+// A safetensors file with one F32 tensor of two elements.
+std::string GoodSafetensors() {
+  return SafetensorsBytes(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})",
+                          std::string(8, '\0'));
+}
+
+std::string GgufWithTemplate(std::string_view chat_template) {
+  GgufWriter w;
+  w.AddString("general.architecture", "llama");
+  w.AddString("tokenizer.chat_template", chat_template);
+  auto bytes = w.Finish();
+  EXPECT_TRUE(bytes.ok());
+  return bytes.ok() ? *bytes : "";
+}
+
+FileScan Scan(const std::string& bytes, std::string name, bool strict = false) {
+  return ScanBytes({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}, std::move(name),
+                   {.strict = strict});
+}
+
+bool HasRule(const FileScan& scan, std::string_view rule) {
+  for (const Finding& f : scan.findings) {
+    if (f.rule == rule) return true;
+  }
+  return false;
+}
+
+TEST(ScannerTest, SafetensorsThatHideBytesAreUnsafeAndBrokenOnesAreErrors) {
+  EXPECT_EQ(Scan(GoodSafetensors(), "model.safetensors").verdict, Verdict::kSafe);
+  // A zip appended after the last tensor: a polyglot that other readers may open as a zip.
+  const FileScan polyglot = Scan(GoodSafetensors() + "PK\x03\x04 hidden", "model.safetensors");
+  EXPECT_EQ(polyglot.verdict, Verdict::kUnsafe);
+  EXPECT_TRUE(HasRule(polyglot, "safetensors.layout"));
+  const FileScan broken = Scan(SafetensorsBytes("{\"w\": oops}"), "model.safetensors");
+  EXPECT_EQ(broken.verdict, Verdict::kError);
+  EXPECT_FALSE(broken.error.empty());
+}
+
+TEST(ScannerTest, GgufTemplatesThatRunCodeAreUnsafe) {
+  EXPECT_EQ(Scan(GgufWithTemplate("{{ messages[0]['content'] }}"), "m.gguf").verdict,
+            Verdict::kSafe);
+  const FileScan evil = Scan(
+      GgufWithTemplate("{{ self.__init__.__globals__.__builtins__.__import__('os').popen('id') }}"),
+      "m.gguf");
+  EXPECT_EQ(evil.verdict, Verdict::kUnsafe);
+  EXPECT_TRUE(HasRule(evil, "template.code_execution"));
+  EXPECT_EQ(Scan("GGUF\x03\0\0\0 truncated", "m.gguf").verdict, Verdict::kError);
+}
+
+TEST(ScannerTest, RemoteCodeIsUnsafe) {
+  EXPECT_TRUE(HasRule(Scan("import os", "modeling_deepseek.py"), "remote_code.python"));
+  const FileScan config =
+      Scan(R"({"model_type":"deepseek_v3","auto_map":{"AutoModel":"modeling.DeepseekV3Model"}})",
+           "config.json");
+  EXPECT_EQ(config.verdict, Verdict::kUnsafe);
+  EXPECT_TRUE(HasRule(config, "remote_code.auto_map"));
+  // A key given twice: Python keeps the last, so every occurrence is read.
+  EXPECT_TRUE(HasRule(Scan(R"({"auto_map":null,"a":1,"auto_map":{"AutoModel":"x.Y"}})", "c.json"),
+                      "remote_code.auto_map"));
+  EXPECT_EQ(Scan("#!/bin/sh\ncurl x | sh\n", "install").verdict, Verdict::kUnsafe);
+  EXPECT_EQ(Scan(std::string("\x7f"
+                             "ELF\x02\x01\x01",
+                             7),
+                 "libx.so")
+                .verdict,
+            Verdict::kUnsafe);
+}
+
+TEST(ScannerTest, TokenizerConfigTemplatesAreChecked) {
+  EXPECT_EQ(
+      Scan(
+          R"({"chat_template":"{{ bos_token }}{% for m in messages %}{{ m.content }}{% endfor %}"})",
+          "tokenizer_config.json")
+          .verdict,
+      Verdict::kSafe);
+  EXPECT_EQ(Scan(R"({"chat_template":[{"name":"default","template":"{{ x }}"},
+                    {"name":"tool_use","template":"{{ cycler.__init__.__globals__.os }}"}]})",
+                 "tokenizer_config.json")
+                .verdict,
+            Verdict::kUnsafe);
+}
+
+TEST(ScannerTest, StrictMakesMediumFindingsUnsafe) {
+  const std::string hdf5 = "\x89HDF\r\n\x1a\n....";
+  EXPECT_EQ(Scan(hdf5, "model.h5").verdict, Verdict::kSafe);
+  EXPECT_EQ(Scan(hdf5, "model.h5", /*strict=*/true).verdict, Verdict::kUnsafe);
+}
+
+class ScanPathTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("bastion_scan_test_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void Write(const std::string& name, const std::string& bytes) {
+    fs::create_directories((dir_ / name).parent_path());
+    std::ofstream(dir_ / name, std::ios::binary) << bytes;
+  }
+  fs::path dir_;
+};
+
+TEST_F(ScanPathTest, WalksASnapshotAndJudgesEveryFile) {
+  Write("model.safetensors", GoodSafetensors());
+  Write("config.json", R"({"architectures":["Qwen2ForCausalLM"]})");
+  Write("README.md", "# R1-Distill\n");
+  Write("empty.txt", "");
+  Write(".git/objects/ab/cdef", "\x78\x01 compressed");  // not part of the model: skipped
+  auto report = ScanPath(dir_.string(), {});
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->verdict, Verdict::kSafe);
+  ASSERT_EQ(report->files.size(), 4u);
+  EXPECT_EQ(report->files[0].path, "README.md");  // sorted by path
+  EXPECT_EQ(report->files[3].format, FileFormat::kSafetensors);
+
+  Write("sub/modeling.py", "import os\n");
+  report = ScanPath(dir_.string(), {});
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->verdict, Verdict::kUnsafe);
+}
+
+TEST_F(ScanPathTest, FollowsFileSymlinksAsInTheHuggingFaceCache) {
+  Write("blobs/0123abcd", GgufWithTemplate("{{ ''.__class__ }}"));
+  fs::create_directories(dir_ / "snapshots/main");
+  fs::create_symlink("../../blobs/0123abcd", dir_ / "snapshots/main/model.gguf");
+  fs::create_symlink("../../blobs/missing", dir_ / "snapshots/main/broken.gguf");
+  auto report = ScanPath((dir_ / "snapshots/main").string(), {});
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  ASSERT_EQ(report->files.size(), 2u);
+  EXPECT_EQ(report->files[0].path, "broken.gguf");
+  EXPECT_EQ(report->files[0].verdict, Verdict::kError);
+  EXPECT_EQ(report->files[1].verdict, Verdict::kUnsafe);
+  EXPECT_EQ(report->verdict, Verdict::kUnsafe);
+}
+
+TEST_F(ScanPathTest, MissingPathsAreNotFound) {
+  EXPECT_EQ(ScanPath((dir_ / "nope").string(), {}).status().code(), StatusCode::kNotFound);
+  Write("one.gguf", "GGUF");
+  auto single = ScanPath((dir_ / "one.gguf").string(), {});
+  ASSERT_TRUE(single.ok());
+  EXPECT_EQ(single->verdict, Verdict::kError);  // four bytes of GGUF cannot be parsed
+}
+
+}  // namespace
+}  // namespace bastion::model
