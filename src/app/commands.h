@@ -20,6 +20,8 @@ Command RegisterBench(CLI::App& app);
 Command RegisterLogits(CLI::App& app);
 Command RegisterRun(CLI::App& app);
 Command RegisterScan(CLI::App& app);
+Command RegisterManifest(CLI::App& app);
+Command RegisterVerify(CLI::App& app);
 Command RegisterTokenize(CLI::App& app);
 Command RegisterVersion(CLI::App& app);
 

@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   add(&bastion::app::RegisterLogits);
   add(&bastion::app::RegisterRun);
   add(&bastion::app::RegisterScan);
+  add(&bastion::app::RegisterManifest);
+  add(&bastion::app::RegisterVerify);
   add(&bastion::app::RegisterTokenize);
   add(&bastion::app::RegisterVersion);
   try {

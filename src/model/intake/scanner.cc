@@ -1,9 +1,9 @@
 #include "model/intake/scanner.h"
 
-#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
+#include "model/intake/file_walk.h"
 #include "model/intake/format_checks.h"
 #include "model/mapped_file.h"
 
@@ -125,27 +125,18 @@ Result<ScanReport> ScanPath(const std::string& path, const ScanOptions& options)
     report.verdict = Overall(report.files);
     return report;
   }
-  fs::recursive_directory_iterator it(path, ec), end;
-  if (ec) return Status::IoError(path + ": " + ec.message());
-  for (; it != end; it.increment(ec)) {
-    if (ec) return Status::IoError(path + ": " + ec.message());
-    const fs::directory_entry& entry = *it;
-    const std::string shown = entry.path().lexically_relative(path).string();  // links kept
-    if (entry.is_directory(ec)) {
-      if (entry.path().filename() == ".git") it.disable_recursion_pending();
-      continue;  // a directory symlink is listed, not entered
-    }
-    if (!entry.is_regular_file(ec)) {  // broken symlinks, sockets, devices
-      FileScan scan{shown};
+  auto files = ListFiles(path);
+  if (!files.ok()) return files.status();
+  for (const WalkedFile& file : *files) {
+    if (!file.regular) {
+      FileScan scan{file.path};
       scan.error = "not a regular file (or a symlink to nothing)";
       scan.verdict = Verdict::kError;
       report.files.push_back(std::move(scan));
       continue;
     }
-    report.files.push_back(ScanFile(entry.path(), shown, options));
+    report.files.push_back(ScanFile(file.absolute, file.path, options));
   }
-  std::sort(report.files.begin(), report.files.end(),
-            [](const FileScan& a, const FileScan& b) { return a.path < b.path; });
   report.verdict = Overall(report.files);
   return report;
 }
