@@ -8,7 +8,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev clang-format clang-tidy
   libboost-dev libssl-dev openssl
   libsimdjson-dev libtomlplusplus-dev libcli11-dev libfmt-dev libspdlog-dev
-  libgoogle-perftools-dev libpcre2-dev
+  libgoogle-perftools-dev libpcre2-dev zlib1g-dev
   python3-numpy
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   curl
