@@ -22,6 +22,7 @@ Command RegisterRun(CLI::App& app);
 Command RegisterScan(CLI::App& app);
 Command RegisterManifest(CLI::App& app);
 Command RegisterVerify(CLI::App& app);
+Command RegisterLicense(CLI::App& app);
 Command RegisterTokenize(CLI::App& app);
 Command RegisterVersion(CLI::App& app);
 
