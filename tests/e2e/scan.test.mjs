@@ -49,7 +49,12 @@ test('remote code, hidden bytes and renamed files make it unsafe: exit 1', (t) =
   fs.writeFileSync(path.join(dir, 'config.json'),
     '{"auto_map":{"AutoModelForCausalLM":"modeling_qwen2.Qwen2ForCausalLM"}}');
   fs.writeFileSync(path.join(dir, 'extra.safetensors'), safetensors(Buffer.from('PK\x03\x04 a zip rides along')));
-  fs.writeFileSync(path.join(dir, 'weights.safetensors'), Buffer.from([0x80, 0x02, 0x7d, 0x71, 0x00, 0x2e]));
+  // posix.system('id') as protocol 2 writes it: PROTO, GLOBAL, BINUNICODE, TUPLE1, REDUCE, STOP.
+  fs.writeFileSync(path.join(dir, 'weights.safetensors'), Buffer.concat([
+    Buffer.from([0x80, 0x02]), Buffer.from('cposix\nsystem\n'), Buffer.from([0x58, 2, 0, 0, 0]),
+    Buffer.from('id'), Buffer.from([0x85, 0x52, 0x2e])]));
+  // A benign pickle (an empty dict) renamed just as oddly is no finding at all.
+  fs.writeFileSync(path.join(dir, 'state.ckpt'), Buffer.from([0x80, 0x02, 0x7d, 0x71, 0x00, 0x2e]));
   const r = scan(dir, '--json');
   assert.equal(r.status, 1, r.stdout + r.stderr);
   const report = JSON.parse(r.stdout);
@@ -61,6 +66,10 @@ test('remote code, hidden bytes and renamed files make it unsafe: exit 1', (t) =
   assert.ok(rules('extra.safetensors').includes('safetensors.layout'));
   assert.equal(byPath['weights.safetensors'].format, 'pickle');  // by its bytes, not its name
   assert.equal(byPath['weights.safetensors'].verdict, 'unsafe');
+  const payload = byPath['weights.safetensors'].findings.find((f) => f.rule === 'pickle.dangerous_import');
+  assert.equal(payload.severity, 'critical');
+  assert.match(payload.detail, /posix\.system/);
+  assert.equal(byPath['state.ckpt'].verdict, 'safe');
   for (const f of report.files) {
     for (const finding of f.findings) {
       assert.ok(['critical', 'high', 'medium', 'low', 'info'].includes(finding.severity), finding.severity);

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "model/intake/content_check.h"
 #include "model/intake/file_walk.h"
-#include "model/intake/format_checks.h"
 #include "model/mapped_file.h"
 
 namespace bastion::model {
@@ -14,49 +14,6 @@ namespace {
 std::string_view BaseName(std::string_view path) {
   const size_t slash = path.find_last_of('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
-// The checks for `scan.format`; an error Status when the file cannot be parsed.
-Status CheckByFormat(std::span<const uint8_t> bytes, FileScan& scan) {
-  auto& findings = scan.findings;
-  switch (scan.format) {
-    case FileFormat::kSafetensors:
-      return CheckSafetensors(bytes, findings);
-    case FileFormat::kGguf:
-      return CheckGguf(bytes, findings);
-    case FileFormat::kJson:
-      return CheckJson(bytes, BaseName(scan.path), findings);
-    case FileFormat::kZip:
-    case FileFormat::kPickle:
-    case FileFormat::kNpy:
-      findings.push_back({Severity::kHigh, "pickle.not_inspected",
-                          "may hold a pickle, which this build cannot inspect: never load it"});
-      return Status::Ok();
-    case FileFormat::kPythonSource:
-      findings.push_back({Severity::kHigh, "remote_code.python",
-                          "Python code: what trust_remote_code would import and run"});
-      return Status::Ok();
-    case FileFormat::kScript:
-      findings.push_back({Severity::kHigh, "remote_code.script", "an executable script"});
-      return Status::Ok();
-    case FileFormat::kNativeCode:
-      findings.push_back({Severity::kHigh, "remote_code.native",
-                          "a native executable or shared library (ELF, Mach-O or PE)"});
-      return Status::Ok();
-    case FileFormat::kHdf5:
-      findings.push_back({Severity::kMedium, "hdf5.not_inspected",
-                          "an HDF5 (Keras) model: its Lambda layers run code when Keras loads "
-                          "it, and bastion does not inspect HDF5"});
-      return Status::Ok();
-    case FileFormat::kUnknownBinary:
-      findings.push_back({Severity::kInfo, "file.not_inspected",
-                          "not a format bastion inspects (it is never loaded as a model)"});
-      return Status::Ok();
-    case FileFormat::kEmpty:
-    case FileFormat::kText:
-      return Status::Ok();
-  }
-  return Status::Ok();
 }
 
 Verdict Judge(const FileScan& scan, const ScanOptions& options) {
@@ -110,7 +67,9 @@ FileScan ScanBytes(std::span<const uint8_t> bytes, std::string path, const ScanO
   FileScan scan;
   scan.path = std::move(path);
   scan.format = SniffFormat(bytes, BaseName(scan.path));
-  if (Status st = CheckByFormat(bytes, scan); !st.ok()) scan.error = st.message();
+  if (Status st = CheckContents(bytes, scan.format, BaseName(scan.path), scan.findings); !st.ok()) {
+    scan.error = st.message();
+  }
   scan.verdict = Judge(scan, options);
   return scan;
 }

@@ -8,7 +8,9 @@
 #include <fstream>
 
 #include "model/gguf/gguf_writer.h"
+#include "model/pickle/pickle_builder.h"
 #include "model/safetensors/safetensors_test_bytes.h"
+#include "model/zip/zip_test_writer.h"
 
 namespace bastion::model {
 namespace {
@@ -96,6 +98,46 @@ TEST(ScannerTest, TokenizerConfigTemplatesAreChecked) {
                  "tokenizer_config.json")
                 .verdict,
             Verdict::kUnsafe);
+}
+
+std::string AsString(const std::vector<uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
+
+std::string EvilPickle() {
+  return AsString(
+      testing::PickleBuilder().Proto(2).CallGlobal("posix", "system", "id").Stop().bytes());
+}
+
+TEST(ScannerTest, PicklesInsideTorchCheckpointsAreWalked) {
+  // A torch.save-shaped archive with a real state_dict pickle: safe.
+  testing::ZipTestArchive torch = testing::TorchSaveShaped();
+  torch.entries[0].data = AsString(testing::TorchStateDictPickle(3));
+  const FileScan benign = Scan(testing::WriteZip(torch), "pytorch_model.bin");
+  EXPECT_EQ(benign.format, FileFormat::kZip);
+  EXPECT_EQ(benign.verdict, Verdict::kSafe);
+  // The same with a payload in data.pkl, deflated this time; and nested one archive deeper.
+  torch.entries[0].data = EvilPickle();
+  torch.entries[0].method = 8;
+  const std::string evil_zip = testing::WriteZip(torch);
+  const FileScan evil = Scan(evil_zip, "pytorch_model.bin");
+  EXPECT_EQ(evil.verdict, Verdict::kUnsafe);
+  ASSERT_TRUE(HasRule(evil, "pickle.dangerous_import"));
+  for (const Finding& f : evil.findings) {
+    if (f.rule == "pickle.dangerous_import") {
+      EXPECT_EQ(f.detail.rfind("archive/data.pkl: ", 0), 0u) << f.detail;
+    }
+  }
+  testing::ZipTestArchive outer;
+  outer.entries.push_back({.name = "inner.pt", .data = evil_zip});
+  EXPECT_TRUE(HasRule(Scan(testing::WriteZip(outer), "bundle.zip"), "pickle.dangerous_import"));
+}
+
+TEST(ScannerTest, PicklesAreFoundWhateverTheyAreCalled) {
+  EXPECT_TRUE(HasRule(Scan(EvilPickle(), "model.safetensors"), "pickle.dangerous_import"));
+  // Protocol 0 has no magic number: "cos\nsystem\n(S'id'\ntR." reads as text.
+  const FileScan text = Scan("cos\nsystem\n(S'id'\ntR.", "notes.txt");
+  EXPECT_EQ(text.verdict, Verdict::kUnsafe);
+  EXPECT_TRUE(HasRule(text, "pickle.dangerous_import"));
+  EXPECT_EQ(Scan("# just a readme\n", "README.md").verdict, Verdict::kSafe);
 }
 
 TEST(ScannerTest, StrictMakesMediumFindingsUnsafe) {
