@@ -31,6 +31,7 @@ $(DEMO_MODEL): scripts/make-demo-model.py
 	@/usr/bin/python3 scripts/make-demo-model.py $@
 
 run: build $(DEMO_MODEL)
+	./$(BUILD)/bastion intake $(DEMO_MODEL)
 	./$(BUILD)/bastion serve --insecure-no-auth --model $(DEMO_MODEL)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.

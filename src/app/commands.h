@@ -23,6 +23,7 @@ Command RegisterScan(CLI::App& app);
 Command RegisterManifest(CLI::App& app);
 Command RegisterVerify(CLI::App& app);
 Command RegisterLicense(CLI::App& app);
+Command RegisterIntake(CLI::App& app);
 Command RegisterTokenize(CLI::App& app);
 Command RegisterVersion(CLI::App& app);
 

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   add(&bastion::app::RegisterManifest);
   add(&bastion::app::RegisterVerify);
   add(&bastion::app::RegisterLicense);
+  add(&bastion::app::RegisterIntake);
   add(&bastion::app::RegisterTokenize);
   add(&bastion::app::RegisterVersion);
   try {

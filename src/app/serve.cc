@@ -25,6 +25,8 @@ struct ServeFlags {
   std::string model_path;
   std::string model_name;
   std::string quantize;
+  bool allow_unverified_model = false;
+  bool fast_intake_check = false;
   int context = -1;
   int parallel = -1;
   int engine_threads = -1;
@@ -65,11 +67,13 @@ Result<Config> BuildConfig(const ServeFlags& flags) {
     m.name = flags.model_name;
     m.path = flags.model_path;
     m.quantize = flags.quantize;
+    m.allow_unverified = flags.allow_unverified_model;
     config.models.push_back(std::move(m));
   }
   if (flags.context >= 0) config.engine.context = flags.context;
   if (flags.parallel >= 0) config.engine.parallel = flags.parallel;
   if (flags.engine_threads >= 0) config.engine.threads = flags.engine_threads;
+  if (flags.fast_intake_check) config.engine.fast_intake_check = true;
   if (Status st = ValidateConfig(config); !st.ok()) return st;
   if (!config.server.insecure_no_auth) {
     return Status::FailedPrecondition(
@@ -138,6 +142,15 @@ int Serve(const ServeFlags& flags) {
     return Fail(kExitFailure, st.message());
   }
   for (const auto& name : (*created)->model_names()) spdlog::info("serving model '{}'", name);
+  for (const ModelConfig& m : config->models) {
+    if (!m.path.empty() && m.allow_unverified) {
+      spdlog::warn(
+          "*** UNVERIFIED MODEL: {} was loaded without checking it against an intake "
+          "record (--allow-unverified-model): nothing proves its files are the ones "
+          "scanned ***",
+          m.path);
+    }
+  }
   metrics.GetGauge("bastion_build_info", "bastion's version", {{"version", kVersion}}).Set(1);
   gateway::Gateway& gateway = **created;
   http::HttpServer server(
@@ -195,6 +208,12 @@ Command RegisterServe(CLI::App& app) {
                   "q8_0: convert a Hugging Face folder's F16/BF16 weights to Q8_0 at load\n"
                   "(half the memory and about twice the decode speed)")
       ->check(CLI::IsMember({"q8_0"}));
+  cmd->add_flag("--allow-unverified-model", flags->allow_unverified_model,
+                "Load --model without a passing intake record (bastion intake PATH, or\n"
+                "bastion pull, writes one). Logged loudly at start; doctor fails it");
+  cmd->add_flag("--fast-intake-check", flags->fast_intake_check,
+                "Check the model against its intake record by file sizes and modification\n"
+                "times only, instead of hashing every file again");
   cmd->add_option("--model-name", flags->model_name,
                   "The id clients use for --model (default: from the model's metadata,\n"
                   "else its file name)");

@@ -149,6 +149,7 @@ Status ReadEngine(const toml::table& t, std::string_view origin, EngineConfig& e
   r.Integer("context", e.context, 16, 1 << 20);
   r.Integer("parallel", e.parallel, 1, 32);
   r.Integer("max_queue", e.max_queue, 0, 1 << 20);
+  r.Bool("fast_intake_check", e.fast_intake_check);
   return r.Finish();
 }
 
@@ -187,6 +188,7 @@ Status ReadModel(const toml::table& t, std::string_view origin, size_t index, Mo
   r.String("reasoning", reasoning);
   r.String("path", m.path);
   r.String("quantize", m.quantize);
+  r.Bool("allow_unverified", m.allow_unverified);
   const toml::array* upstreams = r.Array("upstreams");
   if (Status st = r.Finish(); !st.ok()) return st;
   if (m.name.empty() && m.path.empty()) {

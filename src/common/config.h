@@ -72,6 +72,8 @@ struct ModelConfig {
   std::vector<UpstreamConfig> upstreams;
   std::string path;      // served by the embedded engine: a GGUF file or HF folder; no upstreams
   std::string quantize;  // "" or "q8_0": convert a folder's F16/BF16 weights at load
+  // Load `path` without a passing intake record (bastion intake / pull). Loud; doctor reports it.
+  bool allow_unverified = false;
 };
 
 // The embedded engine's resources, shared by every model it serves.
@@ -80,6 +82,9 @@ struct EngineConfig {
   int context = 4096;   // most tokens (prompt + completion) per request; capped by the model's
   int parallel = 4;     // requests decoded together; more wait in a queue
   int max_queue = 256;  // waiting requests beyond this are refused with 503
+  // Before loading, the model's files are hashed again against its intake record; with
+  // `fast_intake_check`, only their sizes and modification times are compared.
+  bool fast_intake_check = false;
 };
 
 struct Config {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import {
-  E2E_DIR, makeTempDir, postJson, request, runBastion, sleep, startBastion, waitFor,
+  BASTION_BIN, E2E_DIR, makeTempDir, postJson, request, runBastion, sleep, startBastion, waitFor,
 } from './lib/harness.mjs';
 
 const MODELS = process.env.BASTION_SHARED_MODELS || path.resolve(E2E_DIR, '..', '..', '..', 'shared', 'models');
@@ -19,11 +19,26 @@ const skip = fs.existsSync(STORIES) ? false : 'no ../shared/models';
 const STORY = ', there was a little girl named Lily. She loved to play outside in the park.';
 const SECRET_PROMPT = 'zebra-umbrella-4417 is my secret';
 
+// Admits a model file for serving, as an operator does: `bastion intake` writes the record
+// serve checks before loading.
+function admit(file) {
+  const r = spawnSync(BASTION_BIN, ['intake', file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  return file;
+}
+
 function makeDemoModel(dir, extra = []) {
   const out = path.join(dir, 'demo.gguf');
   const r = spawnSync('/usr/bin/python3', [path.resolve(E2E_DIR, '..', '..', 'scripts', 'make-demo-model.py'), out, ...extra], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  return out;
+  return admit(out);
+}
+
+// ../shared is read-only: the record goes beside a copy.
+function admittedStories() {
+  const copy = path.join(makeTempDir(null, 'bastion-e2e-stories-'), 'stories260K.gguf');
+  fs.copyFileSync(STORIES, copy);
+  return admit(copy);
 }
 
 async function streamText(stream) {
@@ -48,7 +63,7 @@ describe('stories260K', { skip }, () => {
   let bastion;
   let client;
   before(async () => {
-    bastion = await startBastion(null, { args: ['--model', STORIES, '--parallel', '4'] });
+    bastion = await startBastion(null, { args: ['--model', admittedStories(), '--parallel', '4'] });
     client = bastion.client();
   });
 
@@ -239,18 +254,40 @@ describe('the demo model (R1 chat tokens, random weights)', () => {
 });
 
 test('a model that cannot be loaded stops serve with one line and exit 2', async () => {
-  const missing = await runBastion(['serve', '--insecure-no-auth', '--listen', '127.0.0.1:0', '--model', '/nonexistent/model.gguf']);
+  const serve = (...args) => runBastion(['serve', '--insecure-no-auth', '--listen', '127.0.0.1:0', ...args]);
+  const missing = await serve('--model', '/nonexistent/model.gguf');
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^bastion: error: .*nonexistent\/model\.gguf/);
   assert.equal(missing.stderr.trim().split('\n').length, 1);
-  const notGguf = await runBastion(['serve', '--insecure-no-auth', '--listen', '127.0.0.1:0', '--model', path.join(E2E_DIR, 'package.json')]);
+  // Past the intake check (--allow-unverified-model), the loader's own errors.
+  const notGguf = await serve('--allow-unverified-model', '--model', path.join(E2E_DIR, 'package.json'));
   assert.equal(notGguf.code, 2);
   assert.match(notGguf.stderr, /not a GGUF file/);
   const emptyFolder = makeTempDir(null, 'bastion-e2e-empty-');
-  const folder = await runBastion(['serve', '--insecure-no-auth', '--listen', '127.0.0.1:0', '--model', emptyFolder]);
+  const folder = await serve('--allow-unverified-model', '--model', emptyFolder);
   assert.equal(folder.code, 2);
   assert.match(folder.stderr, /config\.json/);
   const nameOnly = await runBastion(['serve', '--insecure-no-auth', '--model-name', 'x']);
   assert.equal(nameOnly.code, 2);
   assert.match(nameOnly.stderr, /--model-name/);
+});
+
+test('serve loads only a model whose files match its intake record', { skip }, async (t) => {
+  const serve = (...args) => runBastion(['serve', '--insecure-no-auth', '--listen', '127.0.0.1:0', ...args]);
+  const dir = makeTempDir(t, 'bastion-e2e-intake-');
+  const file = path.join(dir, 'stories260K.gguf');
+  fs.copyFileSync(STORIES, file);
+  const unrecorded = await serve('--model', file);
+  assert.equal(unrecorded.code, 2);
+  assert.match(unrecorded.stderr, /no intake record.*bastion intake .*--allow-unverified-model/);
+  admit(file);
+  const bytes = fs.readFileSync(file);
+  bytes[bytes.length - 1] ^= 1;  // one bit of the last tensor, after intake
+  fs.writeFileSync(file, bytes);
+  const tampered = await serve('--model', file);
+  assert.equal(tampered.code, 2);
+  assert.match(tampered.stderr, /differ from its intake record \(changed stories260K\.gguf: sha256/);
+  // The explicit opt-out serves it, and says so loudly.
+  const unverified = await startBastion(t, { args: ['--model', file, '--allow-unverified-model'] });
+  await waitFor(() => unverified.stderr().includes('UNVERIFIED MODEL'), { what: 'the warning' });
 });

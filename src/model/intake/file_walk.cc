@@ -16,7 +16,8 @@ Result<std::vector<WalkedFile>> ListFiles(const std::string& dir) {
     if (ec) return Status::IoError(dir + ": " + ec.message());
     const fs::directory_entry& entry = *it;
     if (entry.is_directory(ec)) {
-      if (entry.path().filename() == ".git") it.disable_recursion_pending();
+      const auto name = entry.path().filename();
+      if (name == ".git" || name == ".bastion") it.disable_recursion_pending();
       continue;  // a directory symlink is listed by the iterator, not entered
     }
     files.push_back({entry.path().lexically_relative(dir).string(), entry.path().string(),

@@ -2,7 +2,8 @@
 // The files of a model folder, as scan, manifest and verify see them: every regular file under
 // the directory, recursively, in path order. File symlinks are followed (a Hugging Face cache
 // snapshot is symlinks into blobs/); directory symlinks are not entered (no loops, no escape);
-// `.git` is skipped (git's own compressed copies, never loaded). Entries that are neither
+// `.git` (git's own compressed copies, never loaded) and `.bastion` (bastion's intake record
+// and partial downloads) are skipped. Entries that are neither
 // (broken symlinks, sockets, devices) are listed as not regular, so callers can refuse them.
 
 #include <string>
