@@ -24,6 +24,7 @@ Command RegisterManifest(CLI::App& app);
 Command RegisterVerify(CLI::App& app);
 Command RegisterLicense(CLI::App& app);
 Command RegisterIntake(CLI::App& app);
+Command RegisterPull(CLI::App& app);
 Command RegisterTokenize(CLI::App& app);
 Command RegisterVersion(CLI::App& app);
 

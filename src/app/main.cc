@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add(&bastion::app::RegisterVerify);
   add(&bastion::app::RegisterLicense);
   add(&bastion::app::RegisterIntake);
+  add(&bastion::app::RegisterPull);
   add(&bastion::app::RegisterTokenize);
   add(&bastion::app::RegisterVersion);
   try {

@@ -166,6 +166,8 @@ Awaitable<Result<ClientResponseHead>> ClientConnection::ReadHead(Millis timeout)
   out.status = static_cast<int>(head.result_int());
   out.content_type = std::string(head[bhttp::field::content_type]);
   out.retry_after = std::string(head[bhttp::field::retry_after]);
+  out.location = std::string(head[bhttp::field::location]);
+  out.content_range = std::string(head[bhttp::field::content_range]);
   co_return out;
 }
 

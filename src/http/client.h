@@ -28,6 +28,8 @@ struct ClientResponseHead {
   int status = 0;
   std::string content_type;
   std::string retry_after;
+  std::string location;       // redirects
+  std::string content_range;  // 206 answers to a Range request
 };
 
 // Trust settings for https upstreams: the system's CA store, or one CA bundle. Peers must
