@@ -2,11 +2,9 @@
 #include "model/intake/intake_record.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
 
+#include "common/temp_dir.h"
 #include "model/gguf/gguf_writer.h"
 
 namespace bastion::model {
@@ -16,15 +14,7 @@ namespace fs = std::filesystem;
 
 class IntakeRecordTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("bastion_intake_test_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  void Write(const std::string& name, const std::string& bytes) {
-    std::ofstream(dir_ / name, std::ios::binary) << bytes;
-  }
+  void Write(std::string_view name, std::string_view bytes) { tmp_.Write(name, bytes); }
   static std::string Gguf(std::string_view chat_template) {
     GgufWriter w;
     w.AddString("general.architecture", "llama");
@@ -32,7 +22,8 @@ class IntakeRecordTest : public ::testing::Test {
     auto bytes = w.Finish();
     return bytes.ok() ? *bytes : "";
   }
-  fs::path dir_;
+  bastion::testing::TempDir tmp_{"bastion_intake_test_"};
+  const fs::path& dir_ = tmp_.path();
 };
 
 TEST_F(IntakeRecordTest, AFolderIsRecordedAndCheckedAgain) {

@@ -1,10 +1,9 @@
 // Which DeepSeek release a folder or file is, and what its licence asks of whoever serves it.
 #include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
+#include "common/temp_dir.h"
 #include "model/gguf/gguf_writer.h"
 #include "model/intake/license_identify.h"
 
@@ -15,12 +14,6 @@ namespace fs = std::filesystem;
 
 class LicenseTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() / ("bastion_license_test_" + std::to_string(::getpid()));
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
   fs::path Folder(const std::string& name, const std::string& config) {
     fs::create_directories(root_ / name);
     std::ofstream(root_ / name / "config.json") << config;
@@ -31,7 +24,8 @@ class LicenseTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.status().message();
     return r.ok() ? *r : LicenseReport{};
   }
-  fs::path root_;
+  bastion::testing::TempDir tmp_{"bastion_license_test_"};
+  const fs::path& root_ = tmp_.path();
 };
 
 std::string Config(std::string_view arch, int hidden, int layers, std::string_view name = "") {

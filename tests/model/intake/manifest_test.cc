@@ -2,11 +2,9 @@
 #include "model/intake/manifest.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
 
+#include "common/temp_dir.h"
 #include "model/intake/file_digest.h"
 
 namespace bastion::model {
@@ -26,22 +24,14 @@ TEST(FileDigestTest, KnownVectors) {  // FIPS 180-2's examples
 
 class ManifestTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("bastion_manifest_test_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  void Write(const std::string& name, const std::string& bytes) {
-    fs::create_directories((dir_ / name).parent_path());
-    std::ofstream(dir_ / name, std::ios::binary) << bytes;
-  }
+  void Write(std::string_view name, std::string_view bytes) { tmp_.Write(name, bytes); }
   Manifest Build(const std::string& skip = "") {
     auto m = BuildManifest(dir_.string(), 3, skip);
     EXPECT_TRUE(m.ok()) << m.status().message();
     return m.ok() ? *m : Manifest{};
   }
-  fs::path dir_;
+  bastion::testing::TempDir tmp_{"bastion_manifest_test_"};
+  const fs::path& dir_ = tmp_.path();
 };
 
 TEST_F(ManifestTest, RecordsEveryFileAndRoundTrips) {

@@ -2,11 +2,9 @@
 #include "model/intake/scanner.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
 
+#include "common/temp_dir.h"
 #include "model/gguf/gguf_writer.h"
 #include "model/pickle/pickle_builder.h"
 #include "model/safetensors/safetensors_test_bytes.h"
@@ -148,17 +146,9 @@ TEST(ScannerTest, StrictMakesMediumFindingsUnsafe) {
 
 class ScanPathTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("bastion_scan_test_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  void Write(const std::string& name, const std::string& bytes) {
-    fs::create_directories((dir_ / name).parent_path());
-    std::ofstream(dir_ / name, std::ios::binary) << bytes;
-  }
-  fs::path dir_;
+  void Write(std::string_view name, std::string_view bytes) { tmp_.Write(name, bytes); }
+  bastion::testing::TempDir tmp_{"bastion_scan_test_"};
+  const fs::path& dir_ = tmp_.path();
 };
 
 TEST_F(ScanPathTest, WalksASnapshotAndJudgesEveryFile) {
