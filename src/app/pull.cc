@@ -56,7 +56,7 @@ Command RegisterPull(CLI::App& app) {
       ->allow_extra_args(false);
   cmd->add_option("--allow-host", options->allow_hosts,
                   "Also allow redirects to HOST or HOST:PORT (repeatable; the hub, "
-                  "cdn-lfs.huggingface.co,\ncdn-lfs-us-1.huggingface.co and "
+                  "cdn-lfs.huggingface.co,\ncdn-lfs.hf.co, cdn-lfs-us-1.huggingface.co and "
                   "cas-bridge.xethub.hf.co are always allowed)")
       ->allow_extra_args(false);
   cmd->add_flag("--include-pickles", options->include_pickles,

@@ -170,8 +170,10 @@ Status DownloadAll(const PullPlan& plan, const std::string& commit,
 }  // namespace
 
 const std::vector<std::string>& DefaultHubCdnHosts() {
-  static const std::vector<std::string> hosts = {
-      "cdn-lfs.huggingface.co", "cdn-lfs-us-1.huggingface.co", "cas-bridge.xethub.hf.co"};
+  // Where huggingface.co sends LFS downloads (the Xet bridge for repositories it migrated).
+  static const std::vector<std::string> hosts = {"cdn-lfs.huggingface.co", "cdn-lfs.hf.co",
+                                                 "cdn-lfs-us-1.huggingface.co",
+                                                 "cas-bridge.xethub.hf.co"};
   return hosts;
 }
 
