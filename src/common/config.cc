@@ -210,6 +210,22 @@ Status ReadModel(const toml::table& t, std::string_view origin, size_t index, Mo
   return Status::Ok();
 }
 
+Status ReadLicenses(const toml::table& t, std::string_view origin, LicensePolicy& p) {
+  TableReader r(t, "licenses.", origin);
+  const toml::array* allow = r.Array("allow");
+  if (Status st = r.Finish(); !st.ok()) return st;
+  if (allow == nullptr) return Status::Ok();
+  for (const toml::node& n : *allow) {
+    const auto* text = n.as_string();
+    if (text == nullptr) {
+      return Status::InvalidArgument(std::string(origin) +
+                                     ": licenses.allow must be a list of strings, e.g. [\"MIT\"]");
+    }
+    p.allow.push_back(text->get());
+  }
+  return Status::Ok();
+}
+
 Status ReadRoot(const toml::table& root, std::string_view origin, Config& c) {
   TableReader r(root, "", origin);
   r.String("log_level", c.log_level);
@@ -217,7 +233,11 @@ Status ReadRoot(const toml::table& root, std::string_view origin, Config& c) {
   const toml::table* upstream = r.Table("upstream");
   const toml::table* engine = r.Table("engine");
   const toml::array* models = r.Array("models");
+  const toml::table* licenses = r.Table("licenses");
   if (Status st = r.Finish(); !st.ok()) return st;
+  if (licenses) {
+    if (Status st = ReadLicenses(*licenses, origin, c.licenses); !st.ok()) return st;
+  }
   if (server) {
     if (Status st = ReadServer(*server, origin, c.server); !st.ok()) return st;
   }

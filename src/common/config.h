@@ -87,11 +87,19 @@ struct EngineConfig {
   bool fast_intake_check = false;
 };
 
+// Which licences models served from files may be under (bastion license names them: "MIT",
+// "Apache-2.0", "Llama-3.1", "Llama-3.3", "DeepSeek-License"). Empty: any. A model under
+// "MIT AND Llama-3.1" needs both; a model whose licence is not identified is refused.
+struct LicensePolicy {
+  std::vector<std::string> allow;
+};
+
 struct Config {
   ServerConfig server;
   UpstreamPolicy upstream;
   EngineConfig engine;
   std::vector<ModelConfig> models;
+  LicensePolicy licenses;
   std::string log_level = "info";
 };
 

@@ -2,6 +2,7 @@
 
 #include "common/json_writer.h"
 #include "gateway/embedded/embedded_backend.h"
+#include "gateway/embedded/model_admission.h"
 #include "gateway/filters/access_log/access_log_filter.h"
 #include "gateway/filters/metrics/metrics_filter.h"
 #include "gateway/filters/request_id/request_id_filter.h"
@@ -61,6 +62,7 @@ Result<std::unique_ptr<Gateway>> Gateway::Create(std::shared_ptr<const Config> c
   for (const ModelConfig& m : gateway->config_->models) {
     Model model{m, nullptr};
     if (!m.path.empty()) {
+      if (Status st = AdmitModel(m, *gateway->config_); !st.ok()) return st;
       auto embedded = EmbeddedBackend::Create(m, gateway->config_->engine, metrics);
       if (!embedded.ok()) return embedded.status();
       model.config.name = (*embedded)->name();

@@ -58,6 +58,26 @@ url = "http://10.0.0.6:8000/v1"
   EXPECT_TRUE(c->models[0].upstreams[1].api_key.empty());
 }
 
+TEST(ConfigTest, IntakeAndLicenceSettings) {
+  auto c = ParseConfig(R"(
+[engine]
+fast_intake_check = true
+[licenses]
+allow = ["MIT", "Apache-2.0"]
+[[models]]
+path = "/models/r1.gguf"
+allow_unverified = true
+)",
+                       "f.toml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_TRUE(c->engine.fast_intake_check);
+  EXPECT_EQ(c->licenses.allow, (std::vector<std::string>{"MIT", "Apache-2.0"}));
+  EXPECT_TRUE(c->models[0].allow_unverified);
+  EXPECT_FALSE(ParseConfig("[licenses]\nallow = [1]\n", "f.toml").ok());
+  EXPECT_FALSE(ParseConfig("[licenses]\ndeny = []\n", "f.toml").ok());
+  EXPECT_TRUE(Config{}.licenses.allow.empty());  // no policy unless asked for
+}
+
 TEST(ConfigTest, UnknownKeysAreErrorsWithTheirPath) {
   auto c = ParseConfig("[server]\nlisten_address = \"x\"\n", "f.toml");
   ASSERT_FALSE(c.ok());

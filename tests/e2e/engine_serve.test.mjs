@@ -287,6 +287,12 @@ test('serve loads only a model whose files match its intake record', { skip }, a
   const tampered = await serve('--model', file);
   assert.equal(tampered.code, 2);
   assert.match(tampered.stderr, /differ from its intake record \(changed stories260K\.gguf: sha256/);
+  // A licence policy the model does not meet (stories260K is no DeepSeek release).
+  const policy = path.join(dir, 'policy.toml');
+  fs.writeFileSync(policy, '[licenses]\nallow = ["MIT"]\n');
+  const refused = await serve('--config', policy, '--allow-unverified-model', '--model', file);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /licence is not identified.*\[licenses\] allow/);
   // The explicit opt-out serves it, and says so loudly.
   const unverified = await startBastion(t, { args: ['--model', file, '--allow-unverified-model'] });
   await waitFor(() => unverified.stderr().includes('UNVERIFIED MODEL'), { what: 'the warning' });

@@ -7,7 +7,6 @@
 #include "gateway/embedded/engine_request.h"
 #include "gateway/reasoning/think_splitter.h"
 #include "http/asio.h"
-#include "model/intake/intake_record.h"
 
 namespace bastion::gateway {
 namespace {
@@ -80,19 +79,6 @@ struct EmbeddedBackend::Run {
 Result<std::unique_ptr<EmbeddedBackend>> EmbeddedBackend::Create(const ModelConfig& model,
                                                                  const EngineConfig& engine,
                                                                  MetricsRegistry& metrics) {
-  // allow_unverified skips the check; serve says so loudly once logging is up.
-  if (Status st = model.allow_unverified
-                      ? Status::Ok()
-                      : model::CheckIntake(model.path, static_cast<size_t>(engine.threads),
-                                           engine.fast_intake_check);
-      !st.ok()) {
-    return Status::FailedPrecondition(
-        model.path + ": not loaded: " + st.message() +
-        (st.code() == StatusCode::kNotFound
-             ? " (run `bastion intake " + model.path +
-                   "` to scan and record it, or start with --allow-unverified-model)"
-             : ""));
-  }
   auto loaded =
       engine::LoadModel(model.path, engine::LoadParts::kTokenizerAndWeights,
                         static_cast<size_t>(engine.threads), false, model.quantize == "q8_0");

@@ -6,6 +6,7 @@
 #include "common/temp_dir.h"
 #include "model/gguf/gguf_writer.h"
 #include "model/intake/license_identify.h"
+#include "model/intake/license_policy.h"
 
 namespace bastion::model {
 namespace {
@@ -119,6 +120,21 @@ TEST_F(LicenseTest, AGgufLicenceKeyAloneProvesNothing) {
   EXPECT_EQ(r.release, nullptr);
   EXPECT_TRUE(Mentions(r.caveats, "whoever converted the file"));
   EXPECT_EQ(IdentifyLicense((root_ / "missing").string()).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(LicenseTest, ThePolicyAdmitsOnlyAllowedLicences) {
+  const std::string llama =
+      Folder("p", Config("LlamaForCausalLM", 4096, 32, "deepseek-ai/DeepSeek-R1-Distill-Llama-8B"))
+          .string();
+  const std::vector<std::string> mit{"MIT"}, both{"MIT", "Llama-3.1"};
+  EXPECT_TRUE(CheckLicensePolicy(llama, {}).ok());  // no policy
+  const Status refused = CheckLicensePolicy(llama, mit);
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.message().find("Llama-3.1 is not in [licenses] allow"), std::string::npos)
+      << refused.message();
+  EXPECT_TRUE(CheckLicensePolicy(llama, both).ok());
+  const std::string unknown = Folder("q", Config("MistralForCausalLM", 4096, 32)).string();
+  EXPECT_NE(CheckLicensePolicy(unknown, both).message().find("not identified"), std::string::npos);
 }
 
 TEST(LicenseTextTest, RecognisesTheLicencesItNames) {
