@@ -53,8 +53,12 @@ const Release* ReleaseNamed(std::string_view name) {
 
 struct Gathered {
   std::vector<LicenseEvidence> names;
-  ModelShape shape;
+  std::string architecture;  // owned: the JSON it came from is gone by the time it is compared
+  uint32_t hidden = 0;
+  uint32_t layers = 0;
   std::vector<LicenseEvidence> declared;
+
+  ModelShape shape() const { return {architecture, hidden, layers}; }
 };
 
 void FromConfig(const std::string& text, Gathered& g) {
@@ -64,10 +68,10 @@ void FromConfig(const std::string& text, Gathered& g) {
   std::string_view s;
   if (!root["_name_or_path"].get_string().get(s))
     g.names.push_back({"config.json _name_or_path", std::string(s)});
-  if (!root["architectures"].at(0).get_string().get(s)) g.shape.architecture = s;
+  if (!root["architectures"].at(0).get_string().get(s)) g.architecture = s;
   uint64_t n = 0;
-  if (!root["hidden_size"].get_uint64().get(n)) g.shape.hidden = static_cast<uint32_t>(n);
-  if (!root["num_hidden_layers"].get_uint64().get(n)) g.shape.layers = static_cast<uint32_t>(n);
+  if (!root["hidden_size"].get_uint64().get(n)) g.hidden = static_cast<uint32_t>(n);
+  if (!root["num_hidden_layers"].get_uint64().get(n)) g.layers = static_cast<uint32_t>(n);
 }
 
 // A model card's YAML front matter: `license:` and `base_model:` lines between the '---'s.
@@ -109,18 +113,17 @@ void FromGguf(const std::string& path, Gathered& g) {
   }
   if (auto arch = file->GetString("general.architecture"); arch.ok()) {
     const std::string a(*arch);
-    g.shape.architecture = HfArchitecture(a);
+    g.architecture = HfArchitecture(a);
     if (a == "deepseek2") {
       auto layers = file->GetUint(a + ".block_count");
       auto hidden = file->GetUint(a + ".embedding_length");
       if (layers.ok() && hidden.ok()) {
-        g.shape.architecture = *layers == 61 ? "DeepseekV3ForCausalLM" : "DeepseekV2ForCausalLM";
+        g.architecture = *layers == 61 ? "DeepseekV3ForCausalLM" : "DeepseekV2ForCausalLM";
       }
     }
     if (auto v = file->GetUint(a + ".embedding_length"); v.ok())
-      g.shape.hidden = static_cast<uint32_t>(*v);
-    if (auto v = file->GetUint(a + ".block_count"); v.ok())
-      g.shape.layers = static_cast<uint32_t>(*v);
+      g.hidden = static_cast<uint32_t>(*v);
+    if (auto v = file->GetUint(a + ".block_count"); v.ok()) g.layers = static_cast<uint32_t>(*v);
   }
 }
 
@@ -155,6 +158,7 @@ std::string Lower(std::string_view s) {
 
 // By name if any name spells a release, else by shape if exactly one release has it.
 void Decide(const Gathered& g, LicenseReport& report) {
+  const ModelShape shape = g.shape();
   for (const LicenseEvidence& e : g.names) {
     const Release* r = ReleaseNamed(e.value);
     if (r == nullptr) continue;
@@ -173,15 +177,15 @@ void Decide(const Gathered& g, LicenseReport& report) {
   }
   std::vector<const Release*> by_shape;
   for (const Release& r : Releases()) {
-    if (SameShape(r.shape, g.shape)) by_shape.push_back(&r);
+    if (SameShape(r.shape, shape)) by_shape.push_back(&r);
   }
-  const bool shape_known = !g.shape.architecture.empty() && g.shape.hidden > 0;
+  const bool shape_known = !g.architecture.empty() && g.hidden > 0;
   if (report.release != nullptr && shape_known && !report.release->shape.architecture.empty() &&
-      !SameShape(report.release->shape, g.shape)) {
+      !SameShape(report.release->shape, shape)) {
     report.caveats.push_back("the name says " + std::string(report.release->name) +
-                             ", but the weights' shape (" + std::string(g.shape.architecture) +
-                             ", hidden " + std::to_string(g.shape.hidden) + ", " +
-                             std::to_string(g.shape.layers) + " layers) is not its shape");
+                             ", but the weights' shape (" + std::string(g.architecture) +
+                             ", hidden " + std::to_string(g.hidden) + ", " +
+                             std::to_string(g.layers) + " layers) is not its shape");
   }
   if (report.release == nullptr && by_shape.size() == 1) {
     report.release = by_shape[0];
