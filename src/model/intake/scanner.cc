@@ -1,9 +1,11 @@
 #include "model/intake/scanner.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
 #include "model/intake/content_check.h"
+#include "model/intake/file_digest.h"
 #include "model/intake/file_walk.h"
 #include "model/mapped_file.h"
 
@@ -24,6 +26,23 @@ Verdict Judge(const FileScan& scan, const ScanOptions& options) {
   return scan.error.empty() ? Verdict::kSafe : Verdict::kError;
 }
 
+// Content-addressed names (Ollama's blobs/sha256-<hex>, registries' sha256:<hex>) promise a
+// digest: a blob whose bytes do not hash to its name was altered after it was fetched.
+void CheckContentAddress(const fs::path& file, FileScan& scan) {
+  const std::string name = file.filename().string();
+  if (name.size() != 71 || !(name.starts_with("sha256-") || name.starts_with("sha256:"))) return;
+  const std::string want = name.substr(7);
+  if (!std::all_of(want.begin(), want.end(),
+                   [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); })) {
+    return;
+  }
+  auto got = Sha256File(file.string());
+  if (got.ok() && *got != want) {
+    scan.findings.push_back({Severity::kHigh, "file.digest_mismatch",
+                             "named for SHA-256 " + want + ", but its bytes hash to " + *got});
+  }
+}
+
 FileScan ScanFile(const fs::path& file, std::string shown, const ScanOptions& options) {
   std::error_code ec;
   if (fs::file_size(file, ec) == 0 && !ec) {
@@ -37,7 +56,10 @@ FileScan ScanFile(const fs::path& file, std::string shown, const ScanOptions& op
     scan.verdict = Verdict::kError;
     return scan;
   }
-  return ScanBytes(mapped->bytes(), std::move(shown), options);
+  FileScan scan = ScanBytes(mapped->bytes(), std::move(shown), options);
+  CheckContentAddress(file, scan);
+  scan.verdict = Judge(scan, options);
+  return scan;
 }
 
 Verdict Overall(const std::vector<FileScan>& files) {

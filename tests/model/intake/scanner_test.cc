@@ -6,6 +6,7 @@
 
 #include "common/temp_dir.h"
 #include "model/gguf/gguf_writer.h"
+#include "model/intake/file_digest.h"
 #include "model/pickle/pickle_builder.h"
 #include "model/safetensors/safetensors_test_bytes.h"
 #include "model/zip/zip_test_writer.h"
@@ -182,6 +183,20 @@ TEST_F(ScanPathTest, FollowsFileSymlinksAsInTheHuggingFaceCache) {
   EXPECT_EQ(report->files[0].verdict, Verdict::kError);
   EXPECT_EQ(report->files[1].verdict, Verdict::kUnsafe);
   EXPECT_EQ(report->verdict, Verdict::kUnsafe);
+}
+
+TEST_F(ScanPathTest, ContentAddressedBlobsMustHashToTheirNames) {
+  const std::string gguf = GgufWithTemplate("{{ m }}");
+  const std::string digest =
+      Sha256Hex({reinterpret_cast<const uint8_t*>(gguf.data()), gguf.size()});
+  Write("blobs/sha256-" + digest, gguf);                // Ollama's layout: intact
+  Write("blobs/sha256-" + std::string(64, '0'), gguf);  // renamed, or altered after the pull
+  auto report = ScanPath((dir_ / "blobs").string(), {});
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->files.size(), 2u);
+  EXPECT_EQ(report->files[0].verdict, Verdict::kUnsafe);  // sha256-000... sorts first
+  EXPECT_TRUE(HasRule(report->files[0], "file.digest_mismatch"));
+  EXPECT_EQ(report->files[1].verdict, Verdict::kSafe);
 }
 
 TEST_F(ScanPathTest, MissingPathsAreNotFound) {
