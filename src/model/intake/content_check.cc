@@ -18,11 +18,6 @@ void Append(std::vector<Finding>& findings, std::vector<Finding> more) {
   for (Finding& f : more) findings.push_back(std::move(f));
 }
 
-std::string_view BaseName(std::string_view path) {
-  const size_t slash = path.find_last_of('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
 // Text or unknown bytes may still be a protocol 0 or 1 pickle (those have no magic number),
 // and torch.load opens any file name. They count as one only if the walk finds something
 // executable: a README is not a pickle because its first byte is an unknown opcode.
@@ -62,8 +57,8 @@ Status CheckZip(std::span<const uint8_t> bytes, std::vector<Finding>& findings, 
       contents = inflated->bytes();
     }
     std::vector<Finding> inner;
-    const FileFormat format = SniffFormat(contents, BaseName(e.name));
-    Status st = CheckContents(contents, format, BaseName(e.name), inner, depth + 1);
+    const FileFormat format = SniffFormat(contents, FileNameOf(e.name));
+    Status st = CheckContents(contents, format, FileNameOf(e.name), inner, depth + 1);
     if (!st.ok()) {
       inner.push_back(
           {Severity::kHigh, "zip.entry_unparsable",

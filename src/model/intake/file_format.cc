@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "common/byte_reader.h"
+#include "model/zip/zip_archive.h"
 
 namespace bastion::model {
 namespace {
@@ -16,19 +17,6 @@ bool LooksLikeSafetensors(std::span<const uint8_t> bytes) {
   if (bytes.size() < 10) return false;
   const uint64_t header = LoadLittleEndian<uint64_t>(bytes.data());
   return header >= 2 && header <= bytes.size() - 8 && bytes[8] == '{';
-}
-
-// End-of-central-directory signature within the last 64 KiB + 22 bytes: an archive may be
-// appended to other data (a polyglot), so the start of the file proves nothing.
-bool HasZipEnd(std::span<const uint8_t> bytes) {
-  if (bytes.size() < 22) return false;
-  const size_t window = std::min<size_t>(bytes.size(), (64 << 10) + 22);
-  for (size_t i = bytes.size() - 22 + 1; i-- > bytes.size() - window;) {
-    if (bytes[i] == 'P' && bytes[i + 1] == 'K' && bytes[i + 2] == 5 && bytes[i + 3] == 6) {
-      return true;
-    }
-  }
-  return false;
 }
 
 // Valid UTF-8 without NUL bytes.
@@ -49,10 +37,6 @@ bool IsText(std::span<const uint8_t> bytes) {
     i += extra + 1;
   }
   return true;
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
 }  // namespace
@@ -89,14 +73,17 @@ std::string_view FileFormatName(FileFormat format) {
   return "unknown";
 }
 
+std::string_view FileNameOf(std::string_view path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 FileFormat SniffFormat(std::span<const uint8_t> bytes, std::string_view name) {
-  if (EndsWith(name, ".py") || EndsWith(name, ".pyc")) return FileFormat::kPythonSource;
+  if (name.ends_with(".py") || name.ends_with(".pyc")) return FileFormat::kPythonSource;
   if (bytes.empty()) return FileFormat::kEmpty;
   if (StartsWith(bytes, "GGUF")) return FileFormat::kGguf;
   if (StartsWith(bytes, "\x93NUMPY")) return FileFormat::kNpy;
-  if (StartsWith(bytes, "PK\x03\x04") || StartsWith(bytes, "PK\x05\x06") || HasZipEnd(bytes)) {
-    return FileFormat::kZip;
-  }
+  if (LooksLikeZip(bytes)) return FileFormat::kZip;  // also a zip appended to other bytes
   if (StartsWith(bytes, "\x89HDF\r\n\x1a\n")) return FileFormat::kHdf5;
   if (StartsWith(bytes,
                  "\x7f"

@@ -28,6 +28,9 @@ enum class FileFormat {
 // "safetensors", "gguf", "zip", "pickle", "npy", ... as the scan report prints them.
 std::string_view FileFormatName(FileFormat format);
 
+// The last component of a '/'-separated path (a file path, a zip entry name).
+std::string_view FileNameOf(std::string_view path);
+
 // `bytes` is the whole file (mapped); `name` its file name, for the few cases names decide.
 FileFormat SniffFormat(std::span<const uint8_t> bytes, std::string_view name);
 

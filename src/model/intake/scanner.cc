@@ -13,11 +13,6 @@ namespace bastion::model {
 namespace fs = std::filesystem;
 namespace {
 
-std::string_view BaseName(std::string_view path) {
-  const size_t slash = path.find_last_of('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
 Verdict Judge(const FileScan& scan, const ScanOptions& options) {
   const Severity unsafe_from = options.strict ? Severity::kMedium : Severity::kHigh;
   for (const Finding& f : scan.findings) {
@@ -45,10 +40,7 @@ void CheckContentAddress(const fs::path& file, FileScan& scan) {
 
 FileScan ScanFile(const fs::path& file, std::string shown, const ScanOptions& options) {
   std::error_code ec;
-  if (fs::file_size(file, ec) == 0 && !ec) {
-    FileScan scan = ScanBytes({}, std::move(shown), options);
-    return scan;
-  }
+  if (fs::file_size(file, ec) == 0 && !ec) return ScanBytes({}, std::move(shown), options);
   auto mapped = MappedFile::Open(file.string());
   if (!mapped.ok()) {
     FileScan scan{std::move(shown)};
@@ -88,8 +80,9 @@ std::string_view VerdictName(Verdict verdict) {
 FileScan ScanBytes(std::span<const uint8_t> bytes, std::string path, const ScanOptions& options) {
   FileScan scan;
   scan.path = std::move(path);
-  scan.format = SniffFormat(bytes, BaseName(scan.path));
-  if (Status st = CheckContents(bytes, scan.format, BaseName(scan.path), scan.findings); !st.ok()) {
+  scan.format = SniffFormat(bytes, FileNameOf(scan.path));
+  if (Status st = CheckContents(bytes, scan.format, FileNameOf(scan.path), scan.findings);
+      !st.ok()) {
     scan.error = st.message();
   }
   scan.verdict = Judge(scan, options);
