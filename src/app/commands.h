@@ -27,5 +27,7 @@ Command RegisterIntake(CLI::App& app);
 Command RegisterPull(CLI::App& app);
 Command RegisterTokenize(CLI::App& app);
 Command RegisterVersion(CLI::App& app);
+Command RegisterKeys(CLI::App& app);
+Command RegisterRoutes(CLI::App& app);
 
 }  // namespace bastion::app

@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   add(&bastion::app::RegisterPull);
   add(&bastion::app::RegisterTokenize);
   add(&bastion::app::RegisterVersion);
+  add(&bastion::app::RegisterKeys);
+  add(&bastion::app::RegisterRoutes);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

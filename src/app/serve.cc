@@ -75,11 +75,6 @@ Result<Config> BuildConfig(const ServeFlags& flags) {
   if (flags.engine_threads >= 0) config.engine.threads = flags.engine_threads;
   if (flags.fast_intake_check) config.engine.fast_intake_check = true;
   if (Status st = ValidateConfig(config); !st.ok()) return st;
-  if (!config.server.insecure_no_auth) {
-    return Status::FailedPrecondition(
-        "authentication is not available in this build yet; to serve without it, start with "
-        "--insecure-no-auth (or server.insecure_no_auth = true), on a trusted host only");
-  }
   return config;
 }
 
@@ -192,7 +187,8 @@ Command RegisterServe(CLI::App& app) {
       "GET /v1/models, /healthz, /readyz, /metrics) with the embedded engine (--model) or in\n"
       "front of upstream engines (--upstream, e.g. vLLM or SGLang).\n"
       "Flags override the config file. Secure defaults: listens on 127.0.0.1:8080; refuses a\n"
-      "non-loopback address without TLS. Logs carry no prompt or completion text.");
+      "non-loopback address without TLS; every route but /healthz needs an API key\n"
+      "(bastion keys create) or a JWT ([auth.jwt]). Logs carry no prompt or completion text.");
   cmd->add_option("--config", flags->config_file, "TOML config file (see docs/configuration.md)");
   cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   cmd->add_option("--data-dir", flags->data_dir,
@@ -228,7 +224,8 @@ Command RegisterServe(CLI::App& app) {
                   "Threads for the embedded engine's matrix products (default: one per core)")
       ->check(CLI::Range(0, 1024));
   cmd->add_flag("--insecure-no-auth", flags->insecure_no_auth,
-                "Serve without authentication (required until access control lands)");
+                "Serve without authentication: every caller is an unrestricted admin. Loopback\n"
+                "addresses only; logged loudly at start; doctor fails it. For local experiments");
   cmd->add_flag("--allow-public-plaintext", flags->allow_public_plaintext,
                 "Allow a non-loopback address without TLS (a TLS proxy must sit in front)");
   cmd->add_flag(

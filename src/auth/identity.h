@@ -26,6 +26,7 @@ struct Identity {
   Role role = Role::kUser;
   std::vector<std::string> models;  // empty: every model the role may use
   Limits limits;
+  int64_t expires_at = 0;  // Unix seconds; 0: never
 
   bool MayUseModel(std::string_view model) const;
 };

@@ -4,10 +4,14 @@ namespace bastion::auth {
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kAdmin: return "admin";
-    case Role::kOperator: return "operator";
-    case Role::kUser: return "user";
-    case Role::kAuditor: return "auditor";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kOperator:
+      return "operator";
+    case Role::kUser:
+      return "user";
+    case Role::kAuditor:
+      return "auditor";
   }
   return "unknown";
 }
@@ -20,15 +24,14 @@ std::optional<Role> ParseRole(std::string_view name) {
 }
 
 bool RoleGrants(Role role, Permission p) {
-  if (p == Permission::kAnonymous) return true;
+  if (p == Permission::kAnonymous || p == Permission::kAuthenticated) return true;
   switch (role) {
     case Role::kAdmin:
       return p == Permission::kHealth || p == Permission::kMetrics ||
              p == Permission::kListModels || p == Permission::kInference ||
              p == Permission::kManageKeys || p == Permission::kReadAudit;
     case Role::kOperator:
-      return p == Permission::kHealth || p == Permission::kMetrics ||
-             p == Permission::kListModels;
+      return p == Permission::kHealth || p == Permission::kMetrics || p == Permission::kListModels;
     case Role::kUser:
       return p == Permission::kListModels || p == Permission::kInference;
     case Role::kAuditor:
@@ -39,13 +42,22 @@ bool RoleGrants(Role role, Permission p) {
 
 std::string_view PermissionName(Permission p) {
   switch (p) {
-    case Permission::kAnonymous: return "anonymous";
-    case Permission::kHealth: return "health";
-    case Permission::kMetrics: return "metrics";
-    case Permission::kListModels: return "list_models";
-    case Permission::kInference: return "inference";
-    case Permission::kManageKeys: return "manage_keys";
-    case Permission::kReadAudit: return "read_audit";
+    case Permission::kAnonymous:
+      return "anonymous";
+    case Permission::kAuthenticated:
+      return "authenticated";
+    case Permission::kHealth:
+      return "health";
+    case Permission::kMetrics:
+      return "metrics";
+    case Permission::kListModels:
+      return "list_models";
+    case Permission::kInference:
+      return "inference";
+    case Permission::kManageKeys:
+      return "manage_keys";
+    case Permission::kReadAudit:
+      return "read_audit";
   }
   return "unknown";
 }

@@ -11,13 +11,14 @@ namespace bastion::auth {
 enum class Role { kAdmin, kOperator, kUser, kAuditor };
 
 enum class Permission {
-  kAnonymous,   // anyone, without credentials (/healthz only)
-  kHealth,      // /readyz
-  kMetrics,     // /metrics (anonymous too when auth.metrics_anonymous)
-  kListModels,  // GET /v1/models
-  kInference,   // chat and text completions
-  kManageKeys,  // /admin/keys...
-  kReadAudit,   // the audit trail (issue 7)
+  kAnonymous,      // anyone, without credentials (/healthz only)
+  kAuthenticated,  // any valid credential (unknown routes: 404 only after authentication)
+  kHealth,         // /readyz
+  kMetrics,        // /metrics (anonymous too when auth.metrics_anonymous)
+  kListModels,     // GET /v1/models
+  kInference,      // chat and text completions
+  kManageKeys,     // /admin/keys...
+  kReadAudit,      // the audit trail (issue 7)
 };
 
 std::string_view RoleName(Role role);

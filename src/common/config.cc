@@ -7,96 +7,12 @@
 
 #include <toml++/toml.h>
 
+#include "common/config_table_reader.h"
 #include "common/host_port.h"
 #include "common/url.h"
 
 namespace bastion {
 namespace {
-
-// Reads one TOML table into a config struct, rejecting keys it does not know.
-class TableReader {
- public:
-  TableReader(const toml::table& table, std::string prefix, std::string_view origin)
-      : table_(table), prefix_(std::move(prefix)), origin_(origin) {}
-
-  void String(const char* key, std::string& out) {
-    if (auto* node = Get(key)) {
-      if (auto v = node->value<std::string>())
-        out = *v;
-      else
-        Fail(key, "a string");
-    }
-  }
-  void Bool(const char* key, bool& out) {
-    if (auto* node = Get(key)) {
-      if (auto v = node->value<bool>())
-        out = *v;
-      else
-        Fail(key, "true or false");
-    }
-  }
-  template <typename Int>
-  void Integer(const char* key, Int& out, int64_t min, int64_t max) {
-    if (auto* node = Get(key)) {
-      auto v = node->value<int64_t>();
-      if (!v || *v < min || *v > max) {
-        Fail(key, "an integer from " + std::to_string(min) + " to " + std::to_string(max));
-      } else {
-        out = static_cast<Int>(*v);
-      }
-    }
-  }
-  void Duration(const char* key, Millis& out) {
-    if (auto* node = Get(key)) {
-      auto v = node->value<std::string>();
-      if (!v) return Fail(key, "a duration string like \"10s\"");
-      auto d = ParseDuration(*v);
-      if (!d.ok()) return Fail(key, "a duration like \"250ms\", \"10s\" or \"5m\"");
-      out = *d;
-    }
-  }
-  const toml::table* Table(const char* key) {
-    auto* node = Get(key);
-    if (node && !node->is_table()) Fail(key, "a table");
-    return node ? node->as_table() : nullptr;
-  }
-  const toml::array* Array(const char* key) {
-    auto* node = Get(key);
-    if (node && !node->is_array()) Fail(key, "an array");
-    return node ? node->as_array() : nullptr;
-  }
-
-  // Reports the first key that was never asked for, or the first type error.
-  Status Finish() {
-    if (!error_.empty()) return Status::InvalidArgument(error_);
-    for (const auto& [key, node] : table_) {
-      if (!seen_.count(std::string(key.str()))) {
-        return Status::InvalidArgument(Where(key.str()) +
-                                       ": unknown key (see docs/configuration.md)");
-      }
-    }
-    return Status::Ok();
-  }
-
-  std::string Where(std::string_view key) const {
-    return std::string(origin_) + ": " + prefix_ + std::string(key);
-  }
-
- private:
-  const toml::node* Get(const char* key) {
-    seen_.insert(key);
-    return table_.get(key);
-  }
-  void Fail(const char* key, const std::string& expected) {
-    if (error_.empty()) error_ = Where(key) + " must be " + expected;
-  }
-
-  const toml::table& table_;
-  std::string prefix_;
-  std::string_view origin_;
-  std::set<std::string> seen_;
-  std::string error_;
-};
 
 Status ReadTls(const toml::table& t, std::string_view origin, TlsConfig& tls) {
   TableReader r(t, "server.tls.", origin);
@@ -234,7 +150,11 @@ Status ReadRoot(const toml::table& root, std::string_view origin, Config& c) {
   const toml::table* engine = r.Table("engine");
   const toml::array* models = r.Array("models");
   const toml::table* licenses = r.Table("licenses");
+  const toml::table* auth = r.Table("auth");
   if (Status st = r.Finish(); !st.ok()) return st;
+  if (auth) {
+    if (Status st = ReadAuthConfig(*auth, origin, c.auth); !st.ok()) return st;
+  }
   if (licenses) {
     if (Status st = ReadLicenses(*licenses, origin, c.licenses); !st.ok()) return st;
   }
@@ -359,7 +279,7 @@ Status ValidateConfig(const Config& config) {
   if (!kLevels.count(config.log_level)) {
     return Status::InvalidArgument("log_level must be one of trace, debug, info, warn, error, off");
   }
-  return Status::Ok();
+  return ValidateAuthConfig(config);
 }
 
 ReasoningFormat EffectiveReasoning(const ModelConfig& model) {

@@ -94,12 +94,51 @@ struct LicensePolicy {
   std::vector<std::string> allow;
 };
 
+// [auth.roles.<role>]: what every caller with that role may use. A key's own models and
+// limits narrow these further; 0 means no limit.
+struct RolePolicyConfig {
+  std::string role;
+  std::vector<std::string> models;  // empty: every served model
+  int64_t requests_per_minute = 0;
+  int64_t tokens_per_minute = 0;
+  int64_t daily_tokens = 0;
+  int64_t concurrent = 0;
+  int64_t max_tokens = 0;
+};
+
+// [auth.jwt]: bearer tokens from the company's identity provider.
+struct JwtConfig {
+  std::string jwks_file;  // a JWKS document on disk, or
+  std::string jwks_url;   // the issuer's JWKS URL (the only other host bastion reaches)
+  std::string jwks_ca_file;
+  Millis jwks_refresh{300'000};
+  std::string issuer;                  // required `iss`
+  std::vector<std::string> audiences;  // `aud` must hold one of these
+  Millis clock_skew{60'000};
+  std::string role_claim = "roles";
+  // Claim value -> role ([auth.jwt.roles] "bastion-admins" = "admin"); a token whose claim
+  // maps to no role is refused. Several matches: the first listed in the token wins.
+  std::vector<std::pair<std::string, std::string>> role_map;
+
+  bool enabled() const { return !jwks_file.empty() || !jwks_url.empty(); }
+};
+
+struct AuthConfig {
+  bool metrics_anonymous = false;  // GET /metrics without credentials
+  std::string redis_url;           // shared limits for several gateways; empty: in memory
+  // Failed authentications from one client address within a minute before it must back off.
+  int failure_threshold = 10;
+  std::vector<RolePolicyConfig> roles;
+  JwtConfig jwt;
+};
+
 struct Config {
   ServerConfig server;
   UpstreamPolicy upstream;
   EngineConfig engine;
   std::vector<ModelConfig> models;
   LicensePolicy licenses;
+  AuthConfig auth;
   std::string log_level = "info";
 };
 
@@ -114,6 +153,10 @@ Status AddUpstreamSpec(Config& config, std::string_view spec);
 // Checks the whole object: addresses parse, TLS files given in pairs, URLs are http(s),
 // secure-default rules (no public plaintext bind unless allowed explicitly).
 Status ValidateConfig(const Config& config);
+
+// The [auth] rules: roles and role mappings name real roles, JWT settings are complete,
+// --insecure-no-auth only on loopback (auth_config.cc).
+Status ValidateAuthConfig(const Config& config);
 
 // The reasoning format a model gets once kAuto is resolved.
 ReasoningFormat EffectiveReasoning(const ModelConfig& model);

@@ -17,8 +17,9 @@ Result<Millis> ParseDuration(std::string_view text) {
   if (unit == "s") return Millis(value * 1000);
   if (unit == "m") return Millis(value * 60'000);
   if (unit == "h") return Millis(value * 3'600'000);
+  if (unit == "d") return Millis(value * 86'400'000);
   return Status::InvalidArgument("bad duration '" + std::string(text) +
-                                 "': unit must be ms, s, m or h");
+                                 "': unit must be ms, s, m, h or d");
 }
 
 std::string FormatDuration(Millis d) {

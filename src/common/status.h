@@ -15,7 +15,8 @@ enum class StatusCode {
   kInvalidArgument,
   kNotFound,
   kAlreadyExists,
-  kPermissionDenied,
+  kUnauthenticated,   // no credential, or one that does not verify (HTTP 401)
+  kPermissionDenied,  // a verified caller who may not do this (HTTP 403)
   kFailedPrecondition,
   kResourceExhausted,
   kUnavailable,
@@ -37,6 +38,9 @@ class [[nodiscard]] Status {
   static Status NotFound(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
   static Status AlreadyExists(std::string msg) {
     return {StatusCode::kAlreadyExists, std::move(msg)};
+  }
+  static Status Unauthenticated(std::string msg) {
+    return {StatusCode::kUnauthenticated, std::move(msg)};
   }
   static Status PermissionDenied(std::string msg) {
     return {StatusCode::kPermissionDenied, std::move(msg)};
@@ -71,7 +75,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!status_.ok());
   }

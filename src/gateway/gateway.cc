@@ -1,9 +1,11 @@
 #include "gateway/gateway.h"
 
+#include "auth/limits/limiter_factory.h"
 #include "common/json_writer.h"
 #include "gateway/embedded/embedded_backend.h"
 #include "gateway/embedded/model_admission.h"
 #include "gateway/filters/access_log/access_log_filter.h"
+#include "gateway/filters/auth/auth_filter.h"
 #include "gateway/filters/metrics/metrics_filter.h"
 #include "gateway/filters/request_id/request_id_filter.h"
 #include "gateway/response_channel.h"
@@ -11,54 +13,110 @@
 namespace bastion::gateway {
 
 struct Gateway::Route {
-  std::string_view method;
-  std::string_view path;
+  RouteSpec spec;
   RouteHandler handler;
 };
 
 namespace {
 
-// Every route the gateway serves. Later issues add theirs here.
+using auth::Permission;
 constexpr std::string_view kGet = "GET";
 constexpr std::string_view kPost = "POST";
+constexpr std::string_view kDelete = "DELETE";
+
+// Whether `path` fits `pattern`, segment by segment; "{id}" takes one non-empty segment.
+bool MatchPattern(std::string_view pattern, std::string_view path, std::string& param) {
+  while (!pattern.empty() && !path.empty()) {
+    size_t pe = pattern.find('/', 1), te = path.find('/', 1);
+    std::string_view pseg = pattern.substr(0, pe), tseg = path.substr(0, te);
+    if (pseg == "/{id}") {
+      if (tseg.size() < 2) return false;
+      param = std::string(tseg.substr(1));
+    } else if (pseg != tseg) {
+      return false;
+    }
+    pattern = pe == std::string_view::npos ? std::string_view() : pattern.substr(pe);
+    path = te == std::string_view::npos ? std::string_view() : path.substr(te);
+  }
+  return pattern.empty() && path.empty();
+}
 
 }  // namespace
 
-std::string_view Gateway::AllowedMethod(std::string_view path) {
-  bool known = false;
-  const Route* get = Match("GET", path, known);
-  return get ? "GET" : "POST";
+std::vector<RouteSpec> Gateway::Routes() {
+  std::vector<RouteSpec> specs;
+  for (const Route& r : RouteTable()) specs.push_back(r.spec);
+  return specs;
 }
 
-const Gateway::Route* Gateway::Match(std::string_view method, std::string_view path,
-                                     bool& path_known) {
-  static const Route kRoutes[] = {
-      {kGet, "/healthz", &Gateway::Healthz},
-      {kGet, "/readyz", &Gateway::Readyz},
-      {kGet, "/metrics", &Gateway::Metrics},
-      {kGet, "/v1/models", &Gateway::Models},
-      {kPost, "/v1/chat/completions", &Gateway::ChatCompletions},
-      {kPost, "/v1/completions", &Gateway::Completions},
-  };
-  path_known = false;
-  for (const Route& r : kRoutes) {
-    if (r.path != path) continue;
-    path_known = true;
-    if (r.method == method || (method == "HEAD" && r.method == kGet)) return &r;
+Gateway::RouteMatch Gateway::Match(std::string_view method, std::string_view path) {
+  RouteMatch m;
+  for (const Route& r : RouteTable()) {
+    std::string param;
+    if (!MatchPattern(r.spec.pattern, path, param)) continue;
+    if (r.spec.method == method || (method == "HEAD" && r.spec.method == kGet)) {
+      m.route = &r;
+      m.param = std::move(param);
+      return m;
+    }
+    if (!m.path) m.path = &r;
   }
-  return nullptr;
+  return m;
+}
+
+std::string Gateway::AllowedMethods(std::string_view path) {
+  std::string methods;
+  for (const Route& r : RouteTable()) {
+    std::string param;
+    if (!MatchPattern(r.spec.pattern, path, param)) continue;
+    methods += (methods.empty() ? "" : ", ") + std::string(r.spec.method);
+  }
+  return methods;
+}
+
+const std::vector<Gateway::Route>& Gateway::RouteTable() {
+  static const std::vector<Gateway::Route> kRoutes = {
+      {{kGet, "/healthz", Permission::kAnonymous}, &Gateway::Healthz},
+      {{kGet, "/readyz", Permission::kHealth}, &Gateway::Readyz},
+      {{kGet, "/metrics", Permission::kMetrics}, &Gateway::Metrics},
+      {{kGet, "/v1/models", Permission::kListModels}, &Gateway::Models},
+      {{kPost, "/v1/chat/completions", Permission::kInference}, &Gateway::ChatCompletions},
+      {{kPost, "/v1/completions", Permission::kInference}, &Gateway::Completions},
+      {{kGet, "/admin/keys", Permission::kManageKeys}, &Gateway::ListKeys},
+      {{kPost, "/admin/keys", Permission::kManageKeys}, &Gateway::CreateKey},
+      {{kDelete, "/admin/keys/{id}", Permission::kManageKeys}, &Gateway::RevokeKey},
+      {{kPost, "/admin/keys/{id}/rotate", Permission::kManageKeys}, &Gateway::RotateKey},
+  };
+  return kRoutes;
 }
 
 Gateway::Gateway(std::shared_ptr<const Config> config, MetricsRegistry& metrics)
-    : config_(std::move(config)), metrics_(metrics) {
+    : config_(std::move(config)), metrics_(metrics) {}
+
+Status Gateway::SetUpAccessControl() {
+  const Config& c = *config_;
+  auto authenticator = auth::Authenticator::Create(c);
+  if (!authenticator.ok()) return authenticator.status();
+  authenticator_ = std::move(*authenticator);
+  auto limiter = auth::MakeLimiter(c.auth.redis_url);
+  if (!limiter.ok()) return limiter.status();
+  limiter_ = std::move(*limiter);
+  keys_api_ = std::make_unique<KeysApi>(authenticator_->keys());
+  AuthFilterOptions options;
+  options.insecure_no_auth = c.server.insecure_no_auth;
+  options.metrics_anonymous = c.auth.metrics_anonymous;
+  options.failure_threshold = c.auth.failure_threshold;
   chain_.Add(std::make_unique<RequestIdFilter>());
   chain_.Add(std::make_unique<MetricsFilter>(metrics_));
   chain_.Add(std::make_unique<AccessLogFilter>());
+  chain_.Add(std::make_unique<AuthFilter>(authenticator_.get(), *limiter_, metrics_, options));
+  return Status::Ok();
 }
 
 Result<std::unique_ptr<Gateway>> Gateway::Create(std::shared_ptr<const Config> config,
                                                  MetricsRegistry& metrics, size_t workers) {
   std::unique_ptr<Gateway> gateway(new Gateway(std::move(config), metrics));
+  if (Status st = gateway->SetUpAccessControl(); !st.ok()) return st;
   for (const ModelConfig& m : gateway->config_->models) {
     Model model{m, nullptr};
     if (!m.path.empty()) {
@@ -121,15 +179,20 @@ bool Gateway::Ready() const {
 http::Awaitable<void> Gateway::Handle(http::Request& request, http::ResponseWriter& writer) {
   Exchange ex(request);
   ResponseChannel out(ex, chain_, writer);
-  bool path_known = false;
-  const Route* route = Match(request.method, request.Path(), path_known);
-  ex.route = route ? std::string(route->path) : "unmatched";
+  RouteMatch match = Match(request.method, request.Path());
+  const Route* route = match.route;
+  ex.route = route ? std::string(route->spec.pattern) : "unmatched";
+  ex.route_param = std::move(match.param);
+  // A known path with the wrong method needs that path's permission before it says 405;
+  // an unknown path needs any valid credential before it says 404.
+  const Route* policy_route = route ? route : match.path;
+  ex.permission = policy_route ? policy_route->spec.permission : Permission::kAuthenticated;
   if (auto r = chain_.OnHeaders(ex); r.respond) {
     co_await out.SendError(*r.respond);
   } else if (route) {
     co_await (this->*route->handler)(ex, out);
-  } else if (path_known) {
-    ex.response_headers.emplace_back("Allow", std::string(AllowedMethod(request.Path())));
+  } else if (match.path) {
+    ex.response_headers.emplace_back("Allow", AllowedMethods(request.Path()));
     ApiError e{405,
                "invalid_request_error",
                "method_not_allowed",
@@ -168,10 +231,11 @@ http::Awaitable<void> Gateway::Metrics(Exchange&, ResponseChannel& out) {
                         metrics_.RenderPrometheus());
 }
 
-http::Awaitable<void> Gateway::Models(Exchange&, ResponseChannel& out) {
+http::Awaitable<void> Gateway::Models(Exchange& ex, ResponseChannel& out) {
   JsonWriter w;
   w.BeginObject().Key("object").String("list").Key("data").BeginArray();
   for (const auto& [name, model] : models_) {
+    if (ex.identity && !ex.identity->MayUseModel(name)) continue;
     w.BeginObject().Key("id").String(name).Key("object").String("model");
     w.Key("created").Int(0).Key("owned_by").String("bastion").EndObject();
   }
@@ -207,6 +271,22 @@ http::Awaitable<void> Gateway::Inference(InferenceKind kind, Exchange& ex, Respo
     co_return;
   }
   co_await it->second.backend->Serve(ex, out);
+}
+
+http::Awaitable<void> Gateway::ListKeys(Exchange& ex, ResponseChannel& out) {
+  co_await keys_api_->List(ex, out);
+}
+
+http::Awaitable<void> Gateway::CreateKey(Exchange& ex, ResponseChannel& out) {
+  co_await keys_api_->Create(ex, out);
+}
+
+http::Awaitable<void> Gateway::RevokeKey(Exchange& ex, ResponseChannel& out) {
+  co_await keys_api_->Revoke(ex, out);
+}
+
+http::Awaitable<void> Gateway::RotateKey(Exchange& ex, ResponseChannel& out) {
+  co_await keys_api_->Rotate(ex, out);
 }
 
 }  // namespace bastion::gateway

@@ -7,8 +7,11 @@
 #include <memory>
 #include <string>
 
+#include "auth/authenticator.h"
+#include "auth/limits/limiter.h"
 #include "common/config.h"
 #include "common/metrics.h"
+#include "gateway/admin/keys_api.h"
 #include "gateway/backend.h"
 #include "gateway/filter.h"
 #include "gateway/upstream/health_checker.h"
@@ -17,8 +20,19 @@
 
 namespace bastion::gateway {
 
+// One route as the access policy sees it: `bastion routes` prints these, and the access
+// matrix test walks them all.
+struct RouteSpec {
+  std::string_view method;
+  std::string_view pattern;  // "{id}" matches one path segment
+  auth::Permission permission;
+};
+
 class Gateway {
  public:
+  // Every route the gateway serves, in order.
+  static std::vector<RouteSpec> Routes();
+
   // Fails when a model's upstreams cannot be set up (e.g. an unreadable CA file) or its
   // file cannot be loaded by the embedded engine.
   static Result<std::unique_ptr<Gateway>> Create(std::shared_ptr<const Config> config,
@@ -41,6 +55,11 @@ class Gateway {
 
  private:
   struct Route;
+  struct RouteMatch {
+    const Route* route = nullptr;  // matched method and path
+    const Route* path = nullptr;   // a route with this path (for 405), when `route` is null
+    std::string param;
+  };
   struct Model {
     ModelConfig config;
     std::unique_ptr<Backend> backend;
@@ -49,9 +68,13 @@ class Gateway {
   using RouteHandler = http::Awaitable<void> (Gateway::*)(Exchange&, ResponseChannel&);
 
   Gateway(std::shared_ptr<const Config> config, MetricsRegistry& metrics);
-  static const Route* Match(std::string_view method, std::string_view path, bool& path_known);
-  // For a 405: the one method the path answers (every route has exactly one).
-  static std::string_view AllowedMethod(std::string_view path);
+  Status SetUpAccessControl();
+  // Every route the gateway serves. A new route names the permission it needs; one that no
+  // role holds is refused to everyone (auth::RoleGrants).
+  static const std::vector<Route>& RouteTable();
+  static RouteMatch Match(std::string_view method, std::string_view path);
+  // For a 405: the methods the path answers, "GET, POST".
+  static std::string AllowedMethods(std::string_view path);
   http::Awaitable<void> Healthz(Exchange& ex, ResponseChannel& out);
   http::Awaitable<void> Readyz(Exchange& ex, ResponseChannel& out);
   http::Awaitable<void> Metrics(Exchange& ex, ResponseChannel& out);
@@ -59,9 +82,16 @@ class Gateway {
   http::Awaitable<void> ChatCompletions(Exchange& ex, ResponseChannel& out);
   http::Awaitable<void> Completions(Exchange& ex, ResponseChannel& out);
   http::Awaitable<void> Inference(InferenceKind kind, Exchange& ex, ResponseChannel& out);
+  http::Awaitable<void> ListKeys(Exchange& ex, ResponseChannel& out);
+  http::Awaitable<void> CreateKey(Exchange& ex, ResponseChannel& out);
+  http::Awaitable<void> RevokeKey(Exchange& ex, ResponseChannel& out);
+  http::Awaitable<void> RotateKey(Exchange& ex, ResponseChannel& out);
 
   std::shared_ptr<const Config> config_;
   MetricsRegistry& metrics_;
+  std::unique_ptr<auth::Authenticator> authenticator_;
+  std::unique_ptr<auth::Limiter> limiter_;
+  std::unique_ptr<KeysApi> keys_api_;
   FilterChain chain_;
   std::map<std::string, Model, std::less<>> models_;
   std::unique_ptr<HealthChecker> health_;

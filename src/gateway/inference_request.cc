@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <vector>
 #include <cstdlib>
+#include <vector>
 
 #include "common/json_locate.h"
 #include "common/json_writer.h"
@@ -88,7 +88,8 @@ std::optional<ApiError> CheckInteger(element obj, const char* key, int64_t min, 
 std::optional<ApiError> CheckStream(element obj, InferenceRequest& out) {
   element v;
   if (obj["stream"].get(v) == simdjson::SUCCESS && !IsNull(v)) {
-    if (v.get_bool().get(out.stream) != simdjson::SUCCESS) return Invalid("stream", "must be a boolean");
+    if (v.get_bool().get(out.stream) != simdjson::SUCCESS)
+      return Invalid("stream", "must be a boolean");
   }
   if (obj["stream_options"].get(v) != simdjson::SUCCESS || IsNull(v)) return std::nullopt;
   if (!v.is_object()) return Invalid("stream_options", "must be an object");
@@ -142,8 +143,8 @@ std::optional<ApiError> CheckMessage(element m, size_t i) {
   if (m["role"].get_string().get(role) != simdjson::SUCCESS) {
     return Invalid(at + ".role", "is required and must be a string");
   }
-  static constexpr std::string_view kRoles[] = {"system", "developer", "user",
-                                                "assistant", "tool", "function"};
+  static constexpr std::string_view kRoles[] = {"system",    "developer", "user",
+                                                "assistant", "tool",      "function"};
   bool known = false;
   for (auto r : kRoles) known = known || r == role;
   if (!known) {
@@ -175,8 +176,7 @@ std::optional<ApiError> CheckMessage(element m, size_t i) {
 std::optional<ApiError> CheckMessages(element obj, InferenceRequest& out) {
   element v;
   if (obj["messages"].get(v) != simdjson::SUCCESS) {
-    return ApiError::BadRequest("missing_required_parameter", "'messages' is required",
-                                "messages");
+    return ApiError::BadRequest("missing_required_parameter", "'messages' is required", "messages");
   }
   simdjson::dom::array messages;
   if (v.get_array().get(messages) != simdjson::SUCCESS) {
@@ -222,8 +222,7 @@ std::optional<ApiError> CheckPrompt(element obj) {
 ApiError JsonParseError(std::string_view body, simdjson::error_code code) {
   JsonErrorLocation loc = LocateJsonError(body, kMaxDepth);
   std::string where = loc.valid ? std::string(simdjson::error_message(code)) : loc.Describe();
-  return ApiError::BadRequest("invalid_json",
-                              "request body is not valid JSON (" + where + ")");
+  return ApiError::BadRequest("invalid_json", "request body is not valid JSON (" + where + ")");
 }
 
 }  // namespace
@@ -257,20 +256,32 @@ std::optional<ApiError> ParseInferenceRequest(InferenceKind kind, std::string_vi
   return CheckSampling(root, out);
 }
 
-std::string ReplaceModel(std::string_view body, std::string_view model) {
+std::string SetMember(std::string_view body, std::string_view name, std::string_view json_value) {
   element root;
   if (ThreadParser().parse(body.data(), body.size()).get(root) != simdjson::SUCCESS) {
     return std::string(body);
   }
   JsonWriter w;
   w.BeginObject();
+  bool replaced = false;
   for (auto [key, value] : simdjson::dom::object(root)) {
     w.Key(key);
-    if (key == "model") w.String(model);
-    else w.Raw(simdjson::minify(value));
+    if (key == name) {
+      w.Raw(json_value);
+      replaced = true;
+    } else {
+      w.Raw(simdjson::minify(value));
+    }
   }
+  if (!replaced) w.Key(name).Raw(json_value);
   w.EndObject();
   return w.Take();
+}
+
+std::string ReplaceModel(std::string_view body, std::string_view model) {
+  JsonWriter quoted;
+  quoted.String(model);
+  return SetMember(body, "model", quoted.Take());
 }
 
 }  // namespace bastion::gateway

@@ -27,8 +27,11 @@ struct InferenceRequest {
 std::optional<ApiError> ParseInferenceRequest(InferenceKind kind, std::string_view body,
                                               InferenceRequest& out);
 
-// The same JSON object with "model" set to `model`; other members are kept in order.
+// The same JSON object with member `name` set to `json_value` (raw JSON), replaced in place
+// or appended; other members are kept in order.
 // REQUIRES: `body` passed ParseInferenceRequest.
+std::string SetMember(std::string_view body, std::string_view name, std::string_view json_value);
+// SetMember(body, "model", the quoted model name).
 std::string ReplaceModel(std::string_view body, std::string_view model);
 
 }  // namespace bastion::gateway

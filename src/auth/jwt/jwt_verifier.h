@@ -18,6 +18,8 @@
 
 namespace bastion::auth {
 
+struct Jwk;  // one usable key (auth/jwt/jwk.h)
+
 class Jwks {
  public:
   // Parses {"keys":[...]}; keys of unsupported types or with "use" other than "sig" are
@@ -25,6 +27,8 @@ class Jwks {
   static Result<std::shared_ptr<const Jwks>> Parse(std::string_view json);
   virtual ~Jwks() = default;
   virtual size_t size() const = 0;
+  // The usable keys, in the set's order; valid as long as the set.
+  virtual const std::vector<Jwk>& keys() const = 0;
 };
 
 struct JwtPolicy {
@@ -35,9 +39,9 @@ struct JwtPolicy {
 };
 
 struct VerifiedJwt {
-  std::string subject;                  // `sub`
+  std::string subject;                   // `sub`
   std::vector<std::string> role_values;  // the role claim's values, in order
-  int64_t expires_at = 0;               // `exp`, Unix seconds
+  int64_t expires_at = 0;                // `exp`, Unix seconds
 };
 
 // Verifies signature, `exp` (required), `nbf` and `iat` (when present) against `now_unix`
@@ -45,6 +49,10 @@ struct VerifiedJwt {
 // never repeats the token.
 Result<VerifiedJwt> VerifyJwt(std::string_view token, const Jwks& keys, const JwtPolicy& policy,
                               int64_t now_unix);
+
+// True for VerifyJwt's error when no key in the set has the token's `kid`: the identity
+// provider may have rotated keys, so the caller may fetch the set again (JwksSource does).
+bool IsUnknownKeyIdError(const Status& status);
 
 // True when `token` has the shape of a JWT (three base64url parts, the first starting with
 // "eyJ"), so a bearer credential can be routed to the JWT or the API-key path.

@@ -155,7 +155,7 @@ http::Awaitable<void> EmbeddedBackend::Serve(Exchange& ex, ResponseChannel& out)
   ex.upstream = "embedded";
   const InferenceRequest& inference = *ex.inference;
   EngineRequest request;
-  if (auto e = ParseEngineRequest(inference.kind, ex.request.body, request)) {
+  if (auto e = ParseEngineRequest(inference.kind, ex.body(), request)) {
     co_await out.SendError(*e);
     co_return;
   }
@@ -213,6 +213,8 @@ http::Awaitable<void> EmbeddedBackend::Serve(Exchange& ex, ResponseChannel& out)
   const engine::Generation::Update last = generation->Take();
   meters_.prompt_tokens->Inc(last.prompt_tokens);
   meters_.completion_tokens->Inc(last.completion_tokens);
+  ex.prompt_tokens = static_cast<int64_t>(last.prompt_tokens);
+  ex.completion_tokens = static_cast<int64_t>(last.completion_tokens);
 }
 
 namespace {

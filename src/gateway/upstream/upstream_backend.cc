@@ -71,9 +71,11 @@ UpstreamBackend::UpstreamBackend(const ModelConfig& model, const UpstreamPolicy&
 http::Awaitable<void> UpstreamBackend::Serve(Exchange& ex, ResponseChannel& out) {
   const InferenceRequest& inference = *ex.inference;
   http::ClientRequest request;
-  request.body = upstream_model_.empty() || upstream_model_ == model_
-                     ? ex.request.body
-                     : ReplaceModel(ex.request.body, upstream_model_);
+  if (upstream_model_.empty() || upstream_model_ == model_) {
+    request.body = std::string(ex.body());
+  } else {
+    request.body = ReplaceModel(ex.body(), upstream_model_);
+  }
   // Built from scratch: nothing the client sent (its Authorization above all) reaches upstreams.
   const http::HeaderList base_headers = {
       {"Content-Type", "application/json"},

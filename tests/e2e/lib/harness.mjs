@@ -242,13 +242,15 @@ export function buildConfig({ server, upstream, models = [], log_level: logLevel
 
 // Starts `bastion serve` and waits for its "listening on" line. Options:
 //   config: TOML text or an object for buildConfig; args: extra flags; env: extra environment;
-//   listen (default 127.0.0.1:0); noAuthFlag (default false: --insecure-no-auth is passed).
+//   listen (default 127.0.0.1:0); noAuthFlag (default false: --insecure-no-auth is passed);
+//   dataDir (default: a fresh one; several gateways may share one).
 // Returns { port, scheme, baseURL, url(path), proc, stderr(), stop(opts), client(opts) }.
 export async function startBastion(t, {
   config, args = [], env = {}, listen = '127.0.0.1:0', noAuthFlag = false, timeoutMs = 10000,
+  dataDir: sharedDataDir,
 } = {}) {
   const dir = makeTempDir(t, 'bastion-e2e-serve-');
-  const dataDir = path.join(dir, 'data');
+  const dataDir = sharedDataDir ?? path.join(dir, 'data');
   const argv = ['serve', '--listen', listen, '--data-dir', dataDir];
   if (!noAuthFlag) argv.push('--insecure-no-auth');
   if (config !== undefined) {
@@ -269,6 +271,7 @@ export async function startBastion(t, {
     scheme,
     proc,
     dir,
+    dataDir,
     argv,
     baseURL: `${scheme}://127.0.0.1:${port}/v1`,
     url: (p) => `${scheme}://127.0.0.1:${port}${p}`,
@@ -279,6 +282,15 @@ export async function startBastion(t, {
       baseURL: `${scheme}://127.0.0.1:${port}/v1`, apiKey: CLIENT_KEY, maxRetries: 0, timeout: 20000, ...opts,
     }),
   };
+}
+
+// Creates an API key with `bastion keys create --json` in `dataDir`; resolves to { id, key }.
+// `flags`: extra flags, e.g. ['--models', 'm', '--rpm', '2'].
+export async function createKey(dataDir, role, flags = []) {
+  const res = await runBastion(['keys', 'create', '--data-dir', dataDir, '--name', `${role}-key`,
+    '--role', role, '--json', ...flags]);
+  if (res.code !== 0) throw new Error(`keys create failed (${res.code}): ${res.stderr}`);
+  return JSON.parse(res.stdout);
 }
 
 // Runs bastion to completion (for flag and config errors). Resolves to { code, signal, stdout,

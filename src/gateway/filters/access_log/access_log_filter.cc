@@ -35,6 +35,11 @@ std::string AccessLogFilter::Format(const Exchange& ex) {
   if (ex.inference) line += ex.inference->stream ? " stream=true" : " stream=false";
   fmt::format_to(out, FMT_COMPILE(" bytes={}"), ex.response_bytes);
   if (!ex.error_code.empty()) line.append(" error=").append(ex.error_code);
+  if (ex.identity) {
+    line.append(" subject=").append(ex.identity->subject);
+    line.append(" role=").append(auth::RoleName(ex.identity->role));
+  }
+  if (!ex.auth_failure.empty()) line.append(" auth_failure=").append(ex.auth_failure);
   if (ex.client_gone) line += " client_gone=true";
   return line;
 }
