@@ -121,7 +121,8 @@ int Serve(const ServeFlags& flags) {
                     ? config->server.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   MetricsRegistry metrics;
-  auto created = gateway::Gateway::Create(config, metrics, static_cast<size_t>(threads));
+  auto created =
+      gateway::Gateway::Create(config, metrics, static_cast<size_t>(threads), flags.check_only);
   if (!created.ok()) return Fail(kExitUsage, created.status().message());
   http::ServerOptions options = ServerOptionsFrom(*config, threads, metrics);
   if (Status st = http::HttpServer::CheckTls(options); !st.ok()) {

@@ -55,9 +55,14 @@ Authenticator::Authenticator(std::unique_ptr<KeyDirectory> keys, std::unique_ptr
 
 Authenticator::~Authenticator() = default;
 
-Result<std::unique_ptr<Authenticator>> Authenticator::Create(const Config& config) {
-  auto keys = KeyDirectory::Open(config.server.data_dir);
-  if (!keys.ok()) return keys.status();
+Result<std::unique_ptr<Authenticator>> Authenticator::Create(const Config& config,
+                                                             bool with_key_store) {
+  std::unique_ptr<KeyDirectory> keys;
+  if (with_key_store) {
+    auto opened = KeyDirectory::Open(config.server.data_dir);
+    if (!opened.ok()) return opened.status();
+    keys = std::move(*opened);
+  }
   std::unique_ptr<JwksSource> jwks;
   if (config.auth.jwt.enabled()) {
     const JwtConfig& j = config.auth.jwt;
@@ -70,7 +75,7 @@ Result<std::unique_ptr<Authenticator>> Authenticator::Create(const Config& confi
     jwks = std::move(*source);
   }
   return std::unique_ptr<Authenticator>(
-      new Authenticator(std::move(*keys), std::move(jwks), config.auth));
+      new Authenticator(std::move(keys), std::move(jwks), config.auth));
 }
 
 AuthOutcome Authenticator::Authenticate(std::string_view bearer, int64_t now_ms) const {
@@ -85,7 +90,7 @@ AuthOutcome Authenticator::Authenticate(std::string_view bearer, int64_t now_ms)
 
 AuthOutcome Authenticator::FromKey(std::string_view bearer, int64_t now_ms) const {
   auto key = ParseApiKey(bearer);
-  if (!key) {
+  if (!key || !keys_) {
     return Failed("malformed_credentials",
                   "the credential is not a bastion API key (bst_...) or a JWT");
   }

@@ -29,12 +29,15 @@ struct AuthOutcome {
 
 class Authenticator {
  public:
-  // Opens the key store in config.server.data_dir and, when configured, the JWKS.
-  static Result<std::unique_ptr<Authenticator>> Create(const Config& config);
+  // Opens the key store in config.server.data_dir and, when configured, the JWKS. Without
+  // `with_key_store` (configuration checks), only the JWKS is loaded and API keys are refused.
+  static Result<std::unique_ptr<Authenticator>> Create(const Config& config,
+                                                       bool with_key_store = true);
   ~Authenticator();
 
   // `bearer`: the credential from "Authorization: Bearer X" or "x-api-key: X".
   AuthOutcome Authenticate(std::string_view bearer, int64_t now_ms) const;
+  // REQUIRES: created with the key store.
   KeyDirectory& keys() { return *keys_; }
 
  private:

@@ -93,14 +93,15 @@ const std::vector<Gateway::Route>& Gateway::RouteTable() {
 Gateway::Gateway(std::shared_ptr<const Config> config, MetricsRegistry& metrics)
     : config_(std::move(config)), metrics_(metrics) {}
 
-Status Gateway::SetUpAccessControl() {
+Status Gateway::SetUpAccessControl(bool check_only) {
   const Config& c = *config_;
-  auto authenticator = auth::Authenticator::Create(c);
+  auto authenticator = auth::Authenticator::Create(c, !check_only);
   if (!authenticator.ok()) return authenticator.status();
   authenticator_ = std::move(*authenticator);
   auto limiter = auth::MakeLimiter(c.auth.redis_url);
   if (!limiter.ok()) return limiter.status();
   limiter_ = std::move(*limiter);
+  if (check_only) return Status::Ok();
   keys_api_ = std::make_unique<KeysApi>(authenticator_->keys());
   AuthFilterOptions options;
   options.insecure_no_auth = c.server.insecure_no_auth;
@@ -114,9 +115,10 @@ Status Gateway::SetUpAccessControl() {
 }
 
 Result<std::unique_ptr<Gateway>> Gateway::Create(std::shared_ptr<const Config> config,
-                                                 MetricsRegistry& metrics, size_t workers) {
+                                                 MetricsRegistry& metrics, size_t workers,
+                                                 bool check_only) {
   std::unique_ptr<Gateway> gateway(new Gateway(std::move(config), metrics));
-  if (Status st = gateway->SetUpAccessControl(); !st.ok()) return st;
+  if (Status st = gateway->SetUpAccessControl(check_only); !st.ok()) return st;
   for (const ModelConfig& m : gateway->config_->models) {
     Model model{m, nullptr};
     if (!m.path.empty()) {

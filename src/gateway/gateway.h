@@ -33,10 +33,13 @@ class Gateway {
   // Every route the gateway serves, in order.
   static std::vector<RouteSpec> Routes();
 
-  // Fails when a model's upstreams cannot be set up (e.g. an unreadable CA file) or its
-  // file cannot be loaded by the embedded engine.
+  // Fails when a model's upstreams cannot be set up (e.g. an unreadable CA file), its file
+  // cannot be loaded by the embedded engine, or access control cannot start (the key store,
+  // the JWKS, Redis). `check_only` (serve --check) leaves the data directory untouched: the
+  // key store is not opened, and the gateway must not serve.
   static Result<std::unique_ptr<Gateway>> Create(std::shared_ptr<const Config> config,
-                                                 MetricsRegistry& metrics, size_t workers);
+                                                 MetricsRegistry& metrics, size_t workers,
+                                                 bool check_only = false);
   // The names clients use, in order.
   std::vector<std::string> model_names() const;
   ~Gateway();
@@ -68,7 +71,7 @@ class Gateway {
   using RouteHandler = http::Awaitable<void> (Gateway::*)(Exchange&, ResponseChannel&);
 
   Gateway(std::shared_ptr<const Config> config, MetricsRegistry& metrics);
-  Status SetUpAccessControl();
+  Status SetUpAccessControl(bool check_only);
   // Every route the gateway serves. A new route names the permission it needs; one that no
   // role holds is refused to everyone (auth::RoleGrants).
   static const std::vector<Route>& RouteTable();

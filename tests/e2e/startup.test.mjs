@@ -38,8 +38,10 @@ function assertUsageError(res, pattern) {
 const model = (extra = '') => `[[models]]\nname = "m"\n${extra}[[models.upstreams]]\nurl = "${upstream.url}"\n`;
 
 describe('flags and configuration errors exit 2 with one line', () => {
-  test('without --insecure-no-auth', async (t) => {
-    assertUsageError(await serveExpectingExit(t, { auth: false, args: ['--upstream', `m=${upstream.url}`] }), /insecure-no-auth/);
+  test('--insecure-no-auth on a public address', async (t) => {
+    assertUsageError(await serveExpectingExit(t, {
+      listen: '0.0.0.0:0', args: ['--allow-public-plaintext', '--upstream', `m=${upstream.url}`],
+    }), /insecure-no-auth.*loopback/);
   });
 
   test('server.insecure_no_auth = true in the config replaces the flag', async (t) => {
@@ -48,6 +50,7 @@ describe('flags and configuration errors exit 2 with one line', () => {
       config: `[server]\ninsecure_no_auth = true\n\n${model()}`,
     });
     assert.equal((await request({ port: bastion.port, path: '/healthz' })).status, 200);
+    assert.equal((await request({ port: bastion.port, path: '/v1/models' })).status, 200);
   });
 
   test('an unknown config key, named with its table', async (t) => {

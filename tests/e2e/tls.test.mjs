@@ -165,7 +165,7 @@ describe('public addresses', () => {
   });
 
   test('0.0.0.0 with --allow-public-plaintext starts (with a warning)', async (t) => {
-    const bastion = await startBastion(t, { listen: '0.0.0.0:0', args: ['--allow-public-plaintext', '--upstream', `m=${upstream.url}`] });
+    const bastion = await startBastion(t, { listen: '0.0.0.0:0', noAuthFlag: true, args: ['--allow-public-plaintext', '--upstream', `m=${upstream.url}`] });
     assert.equal(bastion.scheme, 'http');
     assert.match(bastion.stderr(), /allow_public_plaintext/);
     assert.equal((await request({ port: bastion.port, path: '/healthz' })).status, 200);
@@ -176,6 +176,7 @@ describe('public addresses', () => {
   test('server.allow_public_plaintext = true in the config file works the same', async (t) => {
     const bastion = await startBastion(t, {
       listen: '0.0.0.0:0',
+      noAuthFlag: true,
       config: { server: { allow_public_plaintext: true }, models: [{ name: 'm', upstreams: [upstream.url] }] },
     });
     assert.equal((await request({ port: bastion.port, path: '/healthz' })).status, 200);
@@ -183,7 +184,7 @@ describe('public addresses', () => {
   });
 
   test('0.0.0.0 with TLS starts and serves https on 127.0.0.1', async (t) => {
-    const bastion = await startBastion(t, { listen: '0.0.0.0:0', config: tlsConfig() });
+    const bastion = await startBastion(t, { listen: '0.0.0.0:0', noAuthFlag: true, config: tlsConfig() });
     assert.equal(bastion.scheme, 'https');
     assert.equal((await request({ port: bastion.port, path: '/healthz', tls: { ca } })).status, 200);
     assert.equal((await bastion.stop()).code, 0);
