@@ -272,6 +272,43 @@ describe('limits', () => {
     assert.equal(sent.max_tokens, 64);
   });
 
+  test('a stream the client abandons gives its concurrency slot back', async (t) => {
+    const upstream = await startUpstream(t);
+    const bastion = await startBastion(t, { noAuthFlag: true, args: ['--upstream', `m=${upstream.url}`] });
+    const { key } = await createKey(bastion.dataDir, 'user', ['--concurrent', '1']);
+    await sleep(1000);
+    const client = bastion.client({ apiKey: key });
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model: 'm', stream: true, messages: [{ role: 'user', content: 'pace:100:100' }] },
+      { signal: controller.signal });
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    // While it runs, the one slot is taken.
+    await assert.rejects(
+      client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }),
+      (err) => err.status === 429 && /concurrent/.test(err.message));
+    controller.abort();
+    await waitFor(async () => {
+      try {
+        await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
+        return true;
+      } catch (err) {
+        if (err.status !== 429) throw err;
+        return false;
+      }
+    }, { timeoutMs: 3000, what: 'the abandoned stream to release its slot' });
+  });
+
+  test('x-api-key works as well as Authorization: Bearer', async (t) => {
+    const upstream = await startUpstream(t);
+    const bastion = await startBastion(t, { noAuthFlag: true, args: ['--upstream', `m=${upstream.url}`] });
+    const { key } = await createKey(bastion.dataDir, 'user');
+    await sleep(1000);
+    const res = await request({ port: bastion.port, path: '/v1/models', headers: { 'x-api-key': key } });
+    assert.equal(res.status, 200, res.body);
+  });
+
   test('daily token budget settles with real usage, also for streams', async (t) => {
     const upstream = await startUpstream(t);
     const bastion = await startBastion(t, { noAuthFlag: true, args: ['--upstream', `m=${upstream.url}`] });
