@@ -197,6 +197,7 @@ describe('admin API', () => {
     const upstream = await startUpstream(t);
     const bastion = await startBastion(t, { noAuthFlag: true, args: ['--upstream', `m=${upstream.url}`, '--upstream', `n=${upstream.url}`] });
     const narrow = (await createKey(bastion.dataDir, 'admin', ['--models', 'm', '--rpm', '100'])).key;
+    const root = await createKey(bastion.dataDir, 'admin');
     await sleep(1000);
     const admin = (body, method = 'POST', path = '/admin/keys') => request({
       port: bastion.port, method, path, body: body && JSON.stringify(body),
@@ -212,6 +213,12 @@ describe('admin API', () => {
       assert.equal(res.status, 403, `${JSON.stringify(body)}: ${res.body}`);
       assert.equal(res.json.error.code, 'exceeds_creator_rights');
     }
+    // Nor may it take over (rotate) or lock out (revoke) a key with more rights than its own.
+    for (const [method, path] of [['POST', `/admin/keys/${root.id}/rotate`], ['DELETE', `/admin/keys/${root.id}`]]) {
+      const res = await admin(undefined, method, path);
+      assert.equal(res.status, 403, `${method} ${path}: ${res.body}`);
+    }
+    assert.equal((await request({ port: bastion.port, path: '/admin/keys', headers: bearer(root.key) })).status, 200);
     const bad = await admin({ name: 'x', role: 'user', models: ['m'], rpm: 5, sneaky: true });
     assert.equal(bad.status, 400);
     const made = await admin({ name: 'ok', role: 'user', models: ['m'], rpm: 5, expires: '1h' });

@@ -38,6 +38,15 @@ Status CheckId(const std::string& id) {
   return Status::NotFound("no key with that id (GET /admin/keys lists them)");
 }
 
+// Rotating a key hands out its rights, and revoking one takes them away: both only for
+// callers who could have granted those rights themselves (a model-limited admin cannot take
+// over, or lock out, an unrestricted admin's key).
+Status CheckMayManage(auth::KeyStore& store, const auth::Identity& caller, const std::string& id) {
+  auto record = store.Get(id);
+  if (!record.ok()) return record.status();
+  return auth::CheckGrant(caller, record->spec);
+}
+
 }  // namespace
 
 http::Awaitable<void> KeysApi::List(Exchange&, ResponseChannel& out) {
@@ -79,7 +88,10 @@ http::Awaitable<void> KeysApi::Create(Exchange& ex, ResponseChannel& out) {
 http::Awaitable<void> KeysApi::Revoke(Exchange& ex, ResponseChannel& out) {
   Status st = CheckId(ex.route_param);
   if (st.ok()) {
-    st = keys_.Modify([&](auth::KeyStore& s) { return s.Revoke(ex.route_param, UnixNow()); });
+    st = keys_.Modify([&](auth::KeyStore& s) {
+      Status may = CheckMayManage(s, *ex.identity, ex.route_param);
+      return may.ok() ? s.Revoke(ex.route_param, UnixNow()) : may;
+    });
   }
   if (!st.ok()) {
     co_await out.SendError(FromStatus(st));
@@ -96,6 +108,7 @@ http::Awaitable<void> KeysApi::Rotate(Exchange& ex, ResponseChannel& out) {
   Status st = CheckId(ex.route_param);
   if (st.ok()) {
     st = keys_.Modify([&](auth::KeyStore& store) {
+      if (Status may = CheckMayManage(store, *ex.identity, ex.route_param); !may.ok()) return may;
       auto rotated = store.Rotate(ex.route_param);
       if (rotated.ok()) key = std::move(*rotated);
       return rotated.status();
