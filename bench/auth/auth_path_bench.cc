@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   spec.role = auth::Role::kUser;
   spec.models = {"m"};
   spec.limits = {1'000'000'000, 1'000'000'000'000, 1'000'000'000'000'000, 1'000'000, 4096};
-  auto store = auth::KeyStore::Open(config.server.data_dir);
+  auto store = auth::OpenKeyStore(auth::KeyStoreLocationFor(config));
   if (!store.ok()) return std::fprintf(stderr, "%s\n", store.status().message().c_str()), 1;
   std::string key = (*store)->Create(spec, "bench", 0).value().Text();
   auto authenticator = auth::Authenticator::Create(config);

@@ -1,5 +1,6 @@
-// bastion keys create|list|revoke|rotate: API keys in the data directory's key store. A
-// running gateway on the same data directory picks changes up within a second.
+// bastion keys create|list|revoke|rotate: API keys in the key store (the data directory's, or
+// PostgreSQL's with --key-store-url or auth.key_store_url). A running gateway on the same
+// store picks changes up within a second.
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -19,6 +20,7 @@ namespace {
 struct KeysFlags {
   std::string data_dir = "bastion-data";
   std::string config_file;
+  std::string key_store_url;
   std::string name;
   std::string role;
   std::string models;
@@ -40,13 +42,18 @@ int64_t UnixNow() {
 }
 
 Result<std::unique_ptr<auth::KeyStore>> OpenStore(const KeysFlags& flags) {
-  std::string dir = flags.data_dir;
+  Config config;
+  config.server.data_dir = flags.data_dir;
   if (!flags.config_file.empty()) {
-    auto config = LoadConfigFile(flags.config_file);
-    if (!config.ok()) return config.status();
-    dir = config->server.data_dir;
+    auto loaded = LoadConfigFile(flags.config_file);
+    if (!loaded.ok()) return loaded.status();
+    config = std::move(*loaded);
   }
-  return auth::KeyStore::Open(dir);
+  if (!flags.key_store_url.empty()) config.auth.key_store_url = flags.key_store_url;
+  if (!config.auth.key_store_url.empty()) {
+    if (Status st = ValidateAuthConfig(config); !st.ok()) return st;
+  }
+  return auth::OpenKeyStore(auth::KeyStoreLocationFor(config));
 }
 
 std::vector<std::string> SplitList(const std::string& text) {
@@ -160,7 +167,12 @@ int Rotate(const KeysFlags& flags) {
 void AddStoreFlags(CLI::App* cmd, KeysFlags& flags) {
   cmd->add_option("--data-dir", flags.data_dir,
                   "The server's data directory, holding keys.db (default ./bastion-data)");
-  cmd->add_option("--config", flags.config_file, "Take the data directory from this config file");
+  cmd->add_option("--config", flags.config_file,
+                  "Take the data directory, auth.key_store_url and auth.pepper_file from this "
+                  "config file");
+  cmd->add_option("--key-store-url", flags.key_store_url,
+                  "Keys in PostgreSQL: postgresql://USER@HOST[:PORT]/DB (a password here shows "
+                  "in ps; prefer PGPASSWORD or ~/.pgpass)");
 }
 
 }  // namespace
@@ -170,8 +182,9 @@ Command RegisterKeys(CLI::App& app) {
   auto action = std::make_shared<std::function<int()>>();
   CLI::App* keys = app.add_subcommand(
       "keys",
-      "Create, list, revoke and rotate API keys. Keys live in DATA_DIR/keys.db, stored only as\n"
-      "keyed hashes; a running server on the same data directory sees changes within a second.");
+      "Create, list, revoke and rotate API keys. Keys live in DATA_DIR/keys.db, or in PostgreSQL\n"
+      "(auth.key_store_url), stored only as keyed hashes; a running server on the same store\n"
+      "sees changes within a second.");
   keys->require_subcommand(1);
 
   CLI::App* create = keys->add_subcommand("create", "Create a key and print it (shown only once)");

@@ -59,7 +59,7 @@ Result<std::unique_ptr<Authenticator>> Authenticator::Create(const Config& confi
                                                              bool with_key_store) {
   std::unique_ptr<KeyDirectory> keys;
   if (with_key_store) {
-    auto opened = KeyDirectory::Open(config.server.data_dir);
+    auto opened = KeyDirectory::Open(KeyStoreLocationFor(config));
     if (!opened.ok()) return opened.status();
     keys = std::move(*opened);
   }

@@ -65,6 +65,8 @@ Status ReadAuthConfig(const toml::table& t, std::string_view origin, AuthConfig&
   TableReader r(t, "auth.", origin);
   r.Bool("metrics_anonymous", a.metrics_anonymous);
   r.String("redis_url", a.redis_url);
+  r.String("key_store_url", a.key_store_url);
+  r.String("pepper_file", a.pepper_file);
   r.Integer("failure_threshold", a.failure_threshold, 1, 1'000'000);
   const toml::table* roles = r.Table("roles");
   const toml::table* jwt = r.Table("jwt");
@@ -99,6 +101,12 @@ Status ValidateAuthConfig(const Config& config) {
   if (!a.redis_url.empty() && !a.redis_url.starts_with("redis://") &&
       !a.redis_url.starts_with("unix://")) {
     return Status::InvalidArgument("auth.redis_url must be redis://HOST:PORT[/DB] or unix://PATH");
+  }
+  if (!a.key_store_url.empty() && !a.key_store_url.starts_with("postgresql://") &&
+      !a.key_store_url.starts_with("postgres://")) {
+    return Status::InvalidArgument(
+        "auth.key_store_url must be postgresql://USER[:PASSWORD]@HOST[:PORT]/DB (or leave it "
+        "out to keep keys in the data directory)");
   }
   const JwtConfig& j = a.jwt;
   if (!j.enabled()) return Status::Ok();

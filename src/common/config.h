@@ -126,6 +126,10 @@ struct JwtConfig {
 struct AuthConfig {
   bool metrics_anonymous = false;  // GET /metrics without credentials
   std::string redis_url;           // shared limits for several gateways; empty: in memory
+  // API keys in PostgreSQL (postgresql://...), shared by gateways on several hosts; empty:
+  // SQLite in server.data_dir. Holds a password: never log it.
+  std::string key_store_url;
+  std::string pepper_file;  // the key hashing secret; empty: DATA_DIR/auth-pepper
   // Failed authentications from one client address within a minute before it must back off.
   int failure_threshold = 10;
   std::vector<RolePolicyConfig> roles;

@@ -22,8 +22,9 @@ std::string_view KeyCheckName(KeyCheck check) {
 
 KeyDirectory::KeyDirectory(std::unique_ptr<KeyStore> store) : store_(std::move(store)) {}
 
-Result<std::unique_ptr<KeyDirectory>> KeyDirectory::Open(const std::string& data_dir, Millis poll) {
-  auto store = KeyStore::Open(data_dir);
+Result<std::unique_ptr<KeyDirectory>> KeyDirectory::Open(const KeyStoreLocation& where,
+                                                         Millis poll) {
+  auto store = OpenKeyStore(where);
   if (!store.ok()) return store.status();
   std::unique_ptr<KeyDirectory> dir(new KeyDirectory(std::move(*store)));
   {

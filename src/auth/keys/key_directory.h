@@ -1,7 +1,8 @@
 #pragma once
 // The gateway's view of the key store: every key in memory, found by id in O(1), reloaded
-// within `poll` of any change another process commits (the `keys` CLI, another gateway), and
-// at once after changes made through this directory (the admin API).
+// within `poll` of any change another process commits (the `keys` CLI, another gateway; with
+// PostgreSQL, on any host), and at once after changes made through this directory (the admin
+// API).
 //
 // Thread-safe. Lookups never touch the database.
 
@@ -25,7 +26,8 @@ class KeyDirectory {
  public:
   using Snapshot = std::unordered_map<std::string, KeyRecord>;
 
-  static Result<std::unique_ptr<KeyDirectory>> Open(const std::string& data_dir,
+  // Opens the store `where` names (SQLite in the data directory, or PostgreSQL).
+  static Result<std::unique_ptr<KeyDirectory>> Open(const KeyStoreLocation& where,
                                                     Millis poll = Millis(250));
   ~KeyDirectory();
 

@@ -85,7 +85,11 @@ Result<std::unique_ptr<KeyHasher>> KeyHasher::ForDataDir(const std::string& data
   std::filesystem::create_directories(data_dir, ec);
   if (ec)
     return Status::IoError("cannot create data directory '" + data_dir + "': " + ec.message());
-  auto pepper = ReadOrCreatePepper((std::filesystem::path(data_dir) / "auth-pepper").string());
+  return ForPepperFile((std::filesystem::path(data_dir) / "auth-pepper").string());
+}
+
+Result<std::unique_ptr<KeyHasher>> KeyHasher::ForPepperFile(const std::string& path) {
+  auto pepper = ReadOrCreatePepper(path);
   if (!pepper.ok()) return pepper.status();
   return FromPepper(*pepper);
 }

@@ -18,6 +18,8 @@ class KeyHasher {
  public:
   // Reads DATA_DIR/auth-pepper, creating it (32 random bytes, mode 0600) when absent.
   static Result<std::unique_ptr<KeyHasher>> ForDataDir(const std::string& data_dir);
+  // Reads the pepper at `path`, creating it when absent; its folder must exist.
+  static Result<std::unique_ptr<KeyHasher>> ForPepperFile(const std::string& path);
   static std::unique_ptr<KeyHasher> FromPepper(std::string_view pepper);
   ~KeyHasher();
 

@@ -40,8 +40,8 @@ KeyCheck EventuallyCheck(const KeyDirectory& dir, const ApiKey& key, KeyCheck wa
 
 TEST(KeyDirectory, SeesChangesFromAnotherProcessWithinAPoll) {
   testing::TempDir tmp("key-directory");
-  auto dir = std::move(KeyDirectory::Open(tmp.path().string(), Millis(50)).value());
-  auto cli = std::move(KeyStore::Open(tmp.path().string()).value());
+  auto dir = std::move(KeyDirectory::Open({tmp.path().string()}, Millis(50)).value());
+  auto cli = std::move(OpenKeyStore({tmp.path().string()}).value());
   ApiKey key = cli->Create(Spec(), "cli", 1).value();
   auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(EventuallyCheck(*dir, key, KeyCheck::kOk), KeyCheck::kOk);
@@ -52,7 +52,7 @@ TEST(KeyDirectory, SeesChangesFromAnotherProcessWithinAPoll) {
 
 TEST(KeyDirectory, ClassifiesEveryFailure) {
   testing::TempDir tmp("key-directory");
-  auto dir = std::move(KeyDirectory::Open(tmp.path().string(), Millis(10'000)).value());
+  auto dir = std::move(KeyDirectory::Open({tmp.path().string()}, Millis(10'000)).value());
   ApiKey live, expiring;
   ASSERT_TRUE(dir->Modify([&](KeyStore& s) {
                    live = s.Create(Spec(), "cli", 1).value();
@@ -75,7 +75,7 @@ TEST(KeyDirectory, ClassifiesEveryFailure) {
 
 TEST(KeyDirectory, ConcurrentChecksDuringReloadsAreSafe) {
   testing::TempDir tmp("key-directory");
-  auto dir = std::move(KeyDirectory::Open(tmp.path().string(), Millis(1)).value());
+  auto dir = std::move(KeyDirectory::Open({tmp.path().string()}, Millis(1)).value());
   ApiKey key;
   ASSERT_TRUE(dir->Modify([&](KeyStore& s) {
                    key = s.Create(Spec(), "cli", 1).value();
@@ -87,7 +87,7 @@ TEST(KeyDirectory, ConcurrentChecksDuringReloadsAreSafe) {
   std::thread reader([&] {
     while (!stop) ok += CheckKey(*dir, key) == KeyCheck::kOk;
   });
-  auto cli = std::move(KeyStore::Open(tmp.path().string()).value());
+  auto cli = std::move(OpenKeyStore({tmp.path().string()}).value());
   for (int i = 0; i < 30; ++i) cli->Create(Spec(), "cli", 1).value();
   stop = true;
   reader.join();
