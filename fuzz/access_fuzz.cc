@@ -25,6 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     sink = sink + auth::ValidateKeySpec(*spec).ok() + auth::CheckGrant(admin, *spec).ok();
   }
   gateway::ScannedUsage usage = gateway::ScanUsage(text);
+  // Capped counts: their sum (what settlement computes) must not overflow.
   sink = sink + static_cast<size_t>(usage.prompt_tokens + usage.completion_tokens);
   return 0;
 }

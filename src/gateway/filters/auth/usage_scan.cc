@@ -1,5 +1,6 @@
 #include "gateway/filters/auth/usage_scan.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace bastion::gateway {
@@ -12,7 +13,8 @@ int64_t NumberAfter(std::string_view json, std::string_view member) {
   while (i < json.size() && (json[i] == ' ' || json[i] == ':')) ++i;
   int64_t value = -1;
   auto [ptr, ec] = std::from_chars(json.data() + i, json.data() + json.size(), value);
-  return ec == std::errc() && value >= 0 ? value : -1;
+  if (ec == std::errc::result_out_of_range) return kMaxReportedTokens;
+  return ec == std::errc() && value >= 0 ? std::min(value, kMaxReportedTokens) : -1;
 }
 
 }  // namespace

@@ -14,6 +14,9 @@ struct ScannedUsage {
   int64_t completion_tokens = -1;
 };
 
+// Counts are capped here, so that sums of what an upstream reports cannot overflow.
+inline constexpr int64_t kMaxReportedTokens = int64_t{1} << 40;
+
 // -1 for a count that is absent.
 ScannedUsage ScanUsage(std::string_view json);
 

@@ -17,6 +17,13 @@ TEST(UsageScan, ReadsUsageFromBodiesAndChunks) {
   EXPECT_EQ(none.completion_tokens, -1);
 }
 
+TEST(UsageScan, HugeCountsAreCapped) {
+  auto u = ScanUsage(
+      R"({"usage":{"prompt_tokens":9223372036854775807,"completion_tokens":99999999999999999999999}})");
+  EXPECT_EQ(u.prompt_tokens, kMaxReportedTokens);
+  EXPECT_EQ(u.completion_tokens, kMaxReportedTokens);
+}
+
 TEST(UsageScan, GeneratedTextCannotForgeUsage) {
   // Inside a JSON string the quotes are escaped, so the member name never appears bare.
   auto u = ScanUsage(
