@@ -91,9 +91,14 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& u
   for (const std::string& s : {raw, parsed->password}) {
     if (!s.empty()) secrets.push_back(s);
   }
-  // The URL's own connect_timeout, if any, overrides this default (it is expanded later).
-  const char* keywords[] = {"connect_timeout", "dbname", nullptr};
-  const char* values[] = {"5", url.c_str(), nullptr};
+  // Bounds on every wait, so a database that hangs (or a network path that silently drops
+  // packets) fails a statement within seconds instead of blocking the key poll and admin
+  // writes forever. The URL's own settings, if any, override these (it is expanded last).
+  const char* keywords[] = {
+      "connect_timeout",  "options",          "keepalives_idle", "keepalives_interval",
+      "keepalives_count", "tcp_user_timeout", "dbname",          nullptr};
+  const char* values[] = {
+      "5", "-c statement_timeout=5000", "30", "10", "3", "15000", url.c_str(), nullptr};
   std::unique_ptr<PgConnection> conn(new PgConnection(
       PQconnectdbParams(keywords, values, /*expand_dbname=*/1), parsed->server, secrets));
   if (conn->conn_ == nullptr) return Status::Internal("libpq: out of memory");

@@ -2,6 +2,7 @@
 // a connection lost to a restart comes back, and its password never reaches a message. The
 // shared contract is in key_store_test.cc.
 #include "auth/keys/postgres_key_store.h"
+#include "auth/keys/pg_connection.h"
 
 #include <gtest/gtest.h>
 
@@ -123,6 +124,28 @@ TEST_F(PostgresKeyStoreTest, ThePasswordIsInNoMessage) {
   EXPECT_NE(failures[3].message().find("127.0.0.1:" + std::to_string(server_.port())),
             std::string::npos)
       << failures[3].message();
+}
+
+}  // namespace
+}  // namespace bastion::auth
+
+namespace bastion::auth {
+namespace {
+
+TEST_F(PostgresKeyStoreTest, StatementsAreBoundedByATimeoutUnlessTheUrlSaysOtherwise) {
+  auto conn = PgConnection::Connect(server_.url(kEscapedPassword));
+  ASSERT_TRUE(conn.ok()) << conn.status().message();
+  auto shown = (*conn)->Exec("SHOW statement_timeout");
+  ASSERT_TRUE(shown.ok()) << shown.status().message();
+  EXPECT_EQ(shown->Text(0, 0), "5s");
+  auto own = PgConnection::Connect(server_.url(kEscapedPassword) +
+                                   "?options=-c%20statement_timeout%3D1234");
+  ASSERT_TRUE(own.ok()) << own.status().message();
+  EXPECT_EQ((*own)->Exec("SHOW statement_timeout")->Text(0, 0), "1234ms");
+  auto slow = (*own)->Exec("SELECT pg_sleep(3)");  // a hung database, as the gateway sees it
+  ASSERT_FALSE(slow.ok());
+  EXPECT_NE(slow.status().message().find("statement timeout"), std::string::npos)
+      << slow.status().message();
 }
 
 }  // namespace
