@@ -5,11 +5,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { buildConfig, makeTempDir, request, runBastion, sleep, startBastion, startUpstream } from './lib/harness.mjs';
+import { buildConfig, freePort, makeTempDir, request, runBastion, sleep, startBastion, startUpstream } from './lib/harness.mjs';
 
 function findPgBin() {
   const candidates = [];
@@ -24,14 +23,6 @@ function findPgBin() {
 }
 
 const PG_BIN = findPgBin();
-
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 // PostgreSQL refuses to run as root: under root, run it as the `postgres` user.
 function runAs() {

@@ -5,17 +5,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { test } from 'node:test';
 
-import { buildConfig, createKey, makeTempDir, request, sleep, startBastion, startUpstream } from './lib/harness.mjs';
+import { buildConfig, createKey, freePort, makeTempDir, request, sleep, startBastion, startUpstream } from './lib/harness.mjs';
 
 const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => spawnSync('test', ['-x', p]).status === 0);
-
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startRedis(t) {
   const port = await freePort();

@@ -98,4 +98,9 @@ Status KeyDirectory::Modify(const std::function<Status(KeyStore&)>& change) {
   return changed;
 }
 
+Result<std::vector<KeyRecord>> KeyDirectory::List() {
+  std::lock_guard lock(store_mu_);
+  return store_->List();
+}
+
 }  // namespace bastion::auth

@@ -36,6 +36,8 @@ class KeyDirectory {
                  const KeyRecord** record) const;
   // Runs `change` on the store under the directory's lock, then reloads.
   Status Modify(const std::function<Status(KeyStore&)>& change);
+  // Every stored key, read under the directory's lock (no reload).
+  Result<std::vector<KeyRecord>> List();
 
  private:
   explicit KeyDirectory(std::unique_ptr<KeyStore> store);

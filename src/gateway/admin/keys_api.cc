@@ -50,13 +50,9 @@ Status CheckMayManage(auth::KeyStore& store, const auth::Identity& caller, const
 }  // namespace
 
 http::Awaitable<void> KeysApi::List(Exchange&, ResponseChannel& out) {
-  Result<std::vector<auth::KeyRecord>> records = std::vector<auth::KeyRecord>{};
-  Status st = keys_.Modify([&](auth::KeyStore& store) {
-    records = store.List();
-    return records.status();
-  });
-  if (!st.ok()) {
-    co_await out.SendError(FromStatus(st));
+  auto records = keys_.List();
+  if (!records.ok()) {
+    co_await out.SendError(FromStatus(records.status()));
     co_return;
   }
   co_await out.SendJson(200, auth::KeyListJson(*records), false);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "auth/keys/key_checks.h"
 #include "common/temp_dir.h"
 
 namespace bastion::auth {
@@ -16,26 +17,6 @@ KeySpec Spec(int64_t expires_at = 0) {
   s.role = Role::kUser;
   s.expires_at = expires_at;
   return s;
-}
-
-KeyCheck CheckKey(const KeyDirectory& dir, const ApiKey& key, int64_t now = 100) {
-  std::shared_ptr<const KeyDirectory::Snapshot> holder;
-  const KeyRecord* record = nullptr;
-  KeyCheck c = dir.Check(key, now, &holder, &record);
-  if (c == KeyCheck::kOk) {
-    EXPECT_EQ(record->id, key.id);
-  }
-  return c;
-}
-
-// Polls until `want` or about two seconds pass.
-KeyCheck EventuallyCheck(const KeyDirectory& dir, const ApiKey& key, KeyCheck want) {
-  KeyCheck got = CheckKey(dir, key);
-  for (int i = 0; i < 200 && got != want; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    got = CheckKey(dir, key);
-  }
-  return got;
 }
 
 TEST(KeyDirectory, SeesChangesFromAnotherProcessWithinAPoll) {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 
+#include "auth/keys/key_checks.h"
 #include "auth/keys/key_directory.h"
 #include "auth/keys/postgres_server.h"
 #include "common/temp_dir.h"
@@ -36,21 +37,6 @@ class PostgresKeyStoreTest : public ::testing::Test {
   testing::PostgresServer server_;
   testing::TempDir dir_{"postgres-key-store"};
 };
-
-KeyCheck CheckKey(const KeyDirectory& dir, const ApiKey& key) {
-  std::shared_ptr<const KeyDirectory::Snapshot> holder;
-  const KeyRecord* record = nullptr;
-  return dir.Check(key, 100, &holder, &record);
-}
-
-KeyCheck EventuallyCheck(const KeyDirectory& dir, const ApiKey& key, KeyCheck want) {
-  KeyCheck got = CheckKey(dir, key);
-  for (int i = 0; i < 200 && got != want; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    got = CheckKey(dir, key);
-  }
-  return got;
-}
 
 TEST_F(PostgresKeyStoreTest, ADirectoryOnAnotherHostSeesChangesWithinAPoll) {
   auto dir = std::move(KeyDirectory::Open(Replica("gateway"), Millis(50)).value());

@@ -194,11 +194,16 @@ export async function startUpstream(t, {
 
 // A base URL on which nothing listens: binds a port, then frees it.
 export async function deadUrl() {
+  return `http://127.0.0.1:${await freePort()}/v1`;
+}
+
+// A loopback port nothing listens on: binds port 0, then frees it.
+export async function freePort() {
   const server = net.createServer();
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
   await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}/v1`;
+  return port;
 }
 
 // ---------------------------------------------------------------------------------------------
