@@ -1,0 +1,117 @@
+#include "guard/detector.h"
+
+#include <algorithm>
+#include <map>
+
+#include "guard/match_merge.h"
+#include "guard/normalize/normalizer.h"
+
+namespace bastion::guard {
+namespace {
+
+int CollectMatch(unsigned id, unsigned long long from, unsigned long long to, unsigned,
+                 void* context) {
+  static_cast<std::vector<RawMatch>*>(context)->push_back(
+      RawMatch{id, Span{static_cast<size_t>(from), static_cast<size_t>(to)}});
+  return 0;
+}
+
+// Block-mode scan of `text`; merged raw matches land in `matches`.
+void ScanBlock(const PatternSet& set, std::string_view text, std::vector<RawMatch>& matches) {
+  matches.clear();
+  hs_scan(set.database(), text.data(), static_cast<unsigned>(text.size()), 0, set.ScratchFor(),
+          CollectMatch, &matches);
+  MergeMatches(matches);
+}
+
+// A span of the normalised text, in the offsets of the text as sent.
+Span ToOriginal(const NormalizedText& n, Span s, size_t original_size) {
+  if (n.origin.empty() || s.start >= n.origin.size()) return Span{0, 0};
+  size_t start = n.origin[s.start];
+  size_t end = s.end == 0 ? start : n.origin[std::min(s.end, n.origin.size()) - 1] + 1;
+  end = std::min(std::max(end, start + 1), original_size);
+  return Span{std::min(start, end), end};
+}
+
+Result<std::shared_ptr<const PatternSet>> CompileForm(std::span<const Rule> rules, TextForm form) {
+  std::vector<const Rule*> selected;
+  for (const Rule& r : rules) {
+    if (r.form == form) selected.push_back(&r);
+  }
+  if (selected.empty()) return std::shared_ptr<const PatternSet>();
+  return PatternSet::Compile(std::move(selected), PatternSet::Mode::kBlock);
+}
+
+std::vector<Rule> AllRules() {
+  std::vector<Rule> all;
+  for (const auto* set : {&PiiRules(), &SecretRules(), &IntentRules()}) {
+    all.insert(all.end(), set->begin(), set->end());
+  }
+  return all;
+}
+
+// Intent evidence: each rule counts once (its best score); a category is reported when the
+// noisy-OR of its rules reaches the threshold.
+void ScoreIntent(std::vector<Finding>& intent, double threshold, Detection& out) {
+  std::map<std::string_view, double> best;
+  for (const Finding& f : intent) best[f.rule] = std::max(best[f.rule], f.score);
+  std::array<double, std::size(kAllCategories)> miss;
+  miss.fill(1.0);
+  for (const Finding& f : intent) {
+    auto it = best.find(f.rule);
+    if (it == best.end()) continue;
+    miss[static_cast<size_t>(f.category)] *= 1.0 - it->second;
+    best.erase(it);
+  }
+  for (size_t c = 0; c < miss.size(); ++c) {
+    if (miss[c] < 1.0) out.scores[c] = 1.0 - miss[c];
+  }
+  for (Finding& f : intent) {
+    if (out.score(f.category) >= threshold) out.findings.push_back(f);
+  }
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Detector>> Detector::Create(DetectorOptions options) {
+  static const std::vector<Rule> all = AllRules();
+  return Create(all, options);
+}
+
+Result<std::shared_ptr<const Detector>> Detector::Create(std::span<const Rule> rules,
+                                                         DetectorOptions options) {
+  auto raw = CompileForm(rules, TextForm::kRaw);
+  if (!raw.ok()) return raw.status();
+  auto normalized = CompileForm(rules, TextForm::kNormalized);
+  if (!normalized.ok()) return normalized.status();
+  return std::shared_ptr<const Detector>(
+      new Detector(std::move(*raw), std::move(*normalized), options));
+}
+
+Detection Detector::Detect(std::string_view text) const {
+  thread_local std::vector<RawMatch> matches;
+  thread_local NormalizedText normalized;
+  Detection out;
+  if (raw_) {
+    ScanBlock(*raw_, text, matches);
+    ConfirmMatches(*raw_, text, matches, out.findings);
+    DropShadowedFindings(out.findings);
+    for (const Finding& f : out.findings) {
+      double& s = out.scores[static_cast<size_t>(f.category)];
+      s = std::max(s, f.score);
+    }
+  }
+  if (normalized_) {
+    Normalize(text, normalized);
+    ScanBlock(*normalized_, normalized.text, matches);
+    std::vector<Finding> intent;
+    ConfirmMatches(*normalized_, normalized.text, matches, intent);
+    for (Finding& f : intent) f.span = ToOriginal(normalized, f.span, text.size());
+    ScoreIntent(intent, options_.intent_threshold, out);
+  }
+  std::sort(out.findings.begin(), out.findings.end(),
+            [](const Finding& a, const Finding& b) { return a.span.start < b.span.start; });
+  return out;
+}
+
+}  // namespace bastion::guard
