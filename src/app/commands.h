@@ -29,5 +29,6 @@ Command RegisterTokenize(CLI::App& app);
 Command RegisterVersion(CLI::App& app);
 Command RegisterKeys(CLI::App& app);
 Command RegisterRoutes(CLI::App& app);
+Command RegisterGuard(CLI::App& app);
 
 }  // namespace bastion::app

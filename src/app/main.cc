@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   add(&bastion::app::RegisterVersion);
   add(&bastion::app::RegisterKeys);
   add(&bastion::app::RegisterRoutes);
+  add(&bastion::app::RegisterGuard);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

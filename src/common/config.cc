@@ -151,7 +151,11 @@ Status ReadRoot(const toml::table& root, std::string_view origin, Config& c) {
   const toml::array* models = r.Array("models");
   const toml::table* licenses = r.Table("licenses");
   const toml::table* auth = r.Table("auth");
+  const toml::table* guard = r.Table("guard");
   if (Status st = r.Finish(); !st.ok()) return st;
+  if (guard) {
+    if (Status st = ReadGuardConfig(*guard, origin, c.guard); !st.ok()) return st;
+  }
   if (auth) {
     if (Status st = ReadAuthConfig(*auth, origin, c.auth); !st.ok()) return st;
   }

@@ -136,6 +136,22 @@ struct AuthConfig {
   JwtConfig jwt;
 };
 
+// What the guard does per category ("pii") or rule ("pii.ip_address"): "allow", "flag",
+// "redact" or "block", in the order written.
+using GuardActions = std::vector<std::pair<std::string, std::string>>;
+
+// [guard]: guardrails on requests and on generated output (docs/guardrails.md).
+struct GuardConfig {
+  bool enabled = true;
+  bool scan_output = true;        // streamed and whole responses, reasoning included
+  bool restore_redacted = true;   // placeholders in the answer get the caller's values back
+  double intent_threshold = 0.5;  // evidence needed to report jailbreak, injection, harm
+  int hold_back_bytes = 64;       // streamed text withheld while a match could still grow
+  GuardActions actions;           // [guard.actions], over the defaults
+  // Overrides by role, model and key id; the most specific wins (key, model, role).
+  std::vector<std::pair<std::string, GuardActions>> roles, models, keys;
+};
+
 struct Config {
   ServerConfig server;
   UpstreamPolicy upstream;
@@ -143,6 +159,7 @@ struct Config {
   std::vector<ModelConfig> models;
   LicensePolicy licenses;
   AuthConfig auth;
+  GuardConfig guard;
   std::string log_level = "info";
 };
 
@@ -157,6 +174,10 @@ Status AddUpstreamSpec(Config& config, std::string_view spec);
 // Checks the whole object: addresses parse, TLS files given in pairs, URLs are http(s),
 // secure-default rules (no public plaintext bind unless allowed explicitly).
 Status ValidateConfig(const Config& config);
+
+// A guard policy file for `bastion guard scan --policy`: a bastion config (its [guard] table is
+// read, the rest ignored) or a file holding only the [guard] table's keys at the top level.
+Result<GuardConfig> LoadGuardPolicyFile(const std::string& path);
 
 // The [auth] rules: roles and role mappings name real roles, JWT settings are complete,
 // --insecure-no-auth only on loopback (auth_config.cc).

@@ -47,6 +47,16 @@ class TableReader {
       }
     }
   }
+  void Number(const char* key, double& out, double min, double max) {
+    if (auto* node = Get(key)) {
+      auto v = node->value<double>();
+      if (!v || *v < min || *v > max) {
+        Fail(key, "a number from " + std::to_string(min) + " to " + std::to_string(max));
+      } else {
+        out = *v;
+      }
+    }
+  }
   void Duration(const char* key, Millis& out) {
     if (auto* node = Get(key)) {
       auto v = node->value<std::string>();
@@ -114,5 +124,8 @@ class TableReader {
 struct AuthConfig;
 // Reads the [auth] table (auth_config.cc).
 Status ReadAuthConfig(const toml::table& table, std::string_view origin, AuthConfig& auth);
+struct GuardConfig;
+// Reads the [guard] table (guard_config.cc).
+Status ReadGuardConfig(const toml::table& table, std::string_view origin, GuardConfig& guard);
 
 }  // namespace bastion

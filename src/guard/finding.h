@@ -15,6 +15,7 @@ struct Finding {
   std::string_view rule;  // Rule::id; rules are static, so the view stays valid
   Span span;              // byte offsets into the text as sent
   double score = 1.0;
+  std::string_view placeholder;    // Rule::placeholder
   Action action = Action::kAllow;  // what the policy decided for it
 };
 

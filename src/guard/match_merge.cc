@@ -27,7 +27,7 @@ void ConfirmMatches(const PatternSet& set, std::string_view text,
     std::optional<Span> span = m.span;
     if (rule.confirm) span = rule.confirm(text, m.span);
     if (!span || span->end > text.size() || span->start >= span->end) continue;
-    out.push_back(Finding{rule.category, rule.id, *span, rule.score});
+    out.push_back(Finding{rule.category, rule.id, *span, rule.score, rule.placeholder});
   }
 }
 
