@@ -33,13 +33,14 @@ Span ToOriginal(const NormalizedText& n, Span s, size_t original_size) {
   return Span{std::min(start, end), end};
 }
 
-Result<std::shared_ptr<const PatternSet>> CompileForm(std::span<const Rule> rules, TextForm form) {
+Result<std::shared_ptr<const PatternSet>> CompileForm(std::span<const Rule> rules, TextForm form,
+                                                      PatternSet::Mode mode) {
   std::vector<const Rule*> selected;
   for (const Rule& r : rules) {
     if (r.form == form) selected.push_back(&r);
   }
   if (selected.empty()) return std::shared_ptr<const PatternSet>();
-  return PatternSet::Compile(std::move(selected), PatternSet::Mode::kBlock);
+  return PatternSet::Compile(std::move(selected), mode);
 }
 
 std::vector<Rule> AllRules() {
@@ -80,12 +81,14 @@ Result<std::shared_ptr<const Detector>> Detector::Create(DetectorOptions options
 
 Result<std::shared_ptr<const Detector>> Detector::Create(std::span<const Rule> rules,
                                                          DetectorOptions options) {
-  auto raw = CompileForm(rules, TextForm::kRaw);
+  auto raw = CompileForm(rules, TextForm::kRaw, PatternSet::Mode::kBlock);
   if (!raw.ok()) return raw.status();
-  auto normalized = CompileForm(rules, TextForm::kNormalized);
+  auto raw_stream = CompileForm(rules, TextForm::kRaw, PatternSet::Mode::kStream);
+  if (!raw_stream.ok()) return raw_stream.status();
+  auto normalized = CompileForm(rules, TextForm::kNormalized, PatternSet::Mode::kBlock);
   if (!normalized.ok()) return normalized.status();
   return std::shared_ptr<const Detector>(
-      new Detector(std::move(*raw), std::move(*normalized), options));
+      new Detector(std::move(*raw), std::move(*raw_stream), std::move(*normalized), options));
 }
 
 Detection Detector::Detect(std::string_view text) const {

@@ -47,13 +47,19 @@ class Detector {
   // null when no rule scans that form of the text.
   const PatternSet* raw_set() const { return raw_.get(); }
   const PatternSet* normalized_set() const { return normalized_.get(); }
+  // The raw-text rules (PII, secrets) in streaming mode, for generated output.
+  const PatternSet* raw_stream_set() const { return raw_stream_.get(); }
 
  private:
-  Detector(std::shared_ptr<const PatternSet> raw, std::shared_ptr<const PatternSet> normalized,
-           DetectorOptions options)
-      : raw_(std::move(raw)), normalized_(std::move(normalized)), options_(options) {}
+  Detector(std::shared_ptr<const PatternSet> raw, std::shared_ptr<const PatternSet> raw_stream,
+           std::shared_ptr<const PatternSet> normalized, DetectorOptions options)
+      : raw_(std::move(raw)),
+        raw_stream_(std::move(raw_stream)),
+        normalized_(std::move(normalized)),
+        options_(options) {}
 
   std::shared_ptr<const PatternSet> raw_;
+  std::shared_ptr<const PatternSet> raw_stream_;
   std::shared_ptr<const PatternSet> normalized_;
   DetectorOptions options_;
 };

@@ -3,12 +3,17 @@
 namespace bastion::guard {
 
 Result<std::shared_ptr<const Guardrails>> Guardrails::Create(const GuardConfig& config) {
-  auto policy = Policy::FromConfig(config);
-  if (!policy.ok()) return policy.status();
   auto detector = Detector::Create(DetectorOptions{config.intent_threshold});
   if (!detector.ok()) return detector.status();
+  return Create(config, std::move(*detector));
+}
+
+Result<std::shared_ptr<const Guardrails>> Guardrails::Create(
+    const GuardConfig& config, std::shared_ptr<const Detector> detector) {
+  auto policy = Policy::FromConfig(config);
+  if (!policy.ok()) return policy.status();
   return std::shared_ptr<const Guardrails>(
-      new Guardrails(config, std::move(*detector), std::move(*policy)));
+      new Guardrails(config, std::move(detector), std::move(*policy)));
 }
 
 Verdict Guardrails::Check(std::string_view text, const PolicyScope& scope) const {

@@ -23,6 +23,9 @@ class Guardrails {
  public:
   // Fails on unknown categories, rules or actions in the config.
   static Result<std::shared_ptr<const Guardrails>> Create(const GuardConfig& config);
+  // With a detector of the caller's choosing (tests, benchmarks).
+  static Result<std::shared_ptr<const Guardrails>> Create(const GuardConfig& config,
+                                                          std::shared_ptr<const Detector> detector);
 
   Verdict Check(std::string_view text, const PolicyScope& scope) const;
 
