@@ -4,6 +4,7 @@
 // their per-request state here, never in themselves.
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -13,6 +14,8 @@
 #include "http/message.h"
 
 namespace bastion::gateway {
+
+struct GuardExchange;  // the guard's per-request state (filters/guard/guard_exchange.h)
 
 using Clock = std::chrono::steady_clock;
 
@@ -37,6 +40,9 @@ struct Exchange {
   bool admitted = false;     // the limiter admitted this request; Settle once at completion
   int64_t admitted_ms = 0;
   int64_t reserved_tokens = 0;
+
+  // Guardrails: what the guard found and decided, on the request and on the answer.
+  std::shared_ptr<GuardExchange> guard;
 
   // Filled in as the response goes out.
   int status = 0;

@@ -1,11 +1,14 @@
 #include "gateway/gateway.h"
 
+#include "gateway/filters/guard/guard_filter.h"
+
 #include "auth/limits/limiter_factory.h"
 #include "common/json_writer.h"
 #include "gateway/embedded/embedded_backend.h"
 #include "gateway/embedded/model_admission.h"
 #include "gateway/filters/access_log/access_log_filter.h"
 #include "gateway/filters/auth/auth_filter.h"
+#include "gateway/filters/guard/guard_filter.h"
 #include "gateway/filters/metrics/metrics_filter.h"
 #include "gateway/filters/request_id/request_id_filter.h"
 #include "gateway/response_channel.h"
@@ -101,6 +104,12 @@ Status Gateway::SetUpAccessControl(bool check_only) {
   auto limiter = auth::MakeLimiter(c.auth.redis_url);
   if (!limiter.ok()) return limiter.status();
   limiter_ = std::move(*limiter);
+  std::shared_ptr<const guard::Guardrails> guardrails;
+  if (c.guard.enabled) {
+    auto created = guard::Guardrails::Create(c.guard);
+    if (!created.ok()) return created.status();
+    guardrails = std::move(*created);
+  }
   if (check_only) return Status::Ok();
   keys_api_ = std::make_unique<KeysApi>(authenticator_->keys());
   AuthFilterOptions options;
@@ -111,6 +120,7 @@ Status Gateway::SetUpAccessControl(bool check_only) {
   chain_.Add(std::make_unique<MetricsFilter>(metrics_));
   chain_.Add(std::make_unique<AccessLogFilter>());
   chain_.Add(std::make_unique<AuthFilter>(authenticator_.get(), *limiter_, metrics_, options));
+  if (guardrails) chain_.Add(std::make_unique<GuardFilter>(std::move(guardrails), metrics_));
   return Status::Ok();
 }
 

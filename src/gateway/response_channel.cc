@@ -52,6 +52,7 @@ http::Awaitable<bool> ResponseChannel::SendEvents(std::vector<std::string>& even
   scratch_.clear();
   for (auto& data : events) {
     if (data != "[DONE]") chain_.OnResponseData(ex_, data);
+    if (data.empty()) continue;  // a filter dropped it (e.g. the guard ended the stream)
     http::AppendSseData(scratch_, data);
   }
   co_return co_await Write(scratch_);

@@ -23,7 +23,8 @@ class ResponseChannel {
   http::Awaitable<bool> SendText(int status, std::string content_type, std::string body);
 
   http::Awaitable<bool> BeginEvents();
-  // Filters each event's data, then writes all of them as one chunk.
+  // Filters each event's data, then writes all of them as one chunk; an event whose data a
+  // filter emptied is dropped.
   // "[DONE]" is passed through unfiltered.
   http::Awaitable<bool> SendEvents(std::vector<std::string>& events);
   // An error after the stream began: an SSE error event, as OpenAI sends mid-stream.

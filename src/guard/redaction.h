@@ -22,6 +22,10 @@ class Redaction {
   // `text` with every placeholder this redaction issued replaced by its value.
   std::string Restore(std::string_view text) const;
 
+  // Numbers this redaction's placeholders after `other`'s, so the two never issue the same
+  // placeholder (the answer's own redactions must not be "restored" as the request's).
+  void NumberAfter(const Redaction& other) { counters_ = other.counters_; }
+
   bool empty() const { return entries_.empty(); }
   // The longest placeholder issued: a stream must hold back this much to restore one that
   // arrives split across chunks.

@@ -19,6 +19,7 @@ StreamGuard::StreamGuard(const Guardrails& guardrails, PolicyScope scope, const 
       restore_(restore),
       options_(options),
       set_(guardrails.detector().raw_stream_set()) {
+  if (restore_) redaction_.NumberAfter(*restore_);
   if (set_ && hs_open_stream(set_->database(), 0, &stream_) != HS_SUCCESS) stream_ = nullptr;
 }
 

@@ -1,0 +1,27 @@
+#pragma once
+// What the guard keeps for one exchange: the request's placeholders (to restore them in the
+// answer), what it found on each side, and one StreamGuard per streamed text.
+
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "guard/redaction.h"
+#include "guard/stream_guard.h"
+
+namespace bastion::gateway {
+
+struct GuardExchange {
+  guard::PolicyScope scope;
+  std::string key_id;  // owns the storage scope.key_id views
+  guard::Redaction redaction;
+  guard::Action input_verdict = guard::Action::kAllow;
+  std::vector<guard::Finding> input_findings;
+  guard::Action output_verdict = guard::Action::kAllow;
+  std::vector<guard::Finding> output_findings;
+  // Streamed texts by choice index: [0] content, [1] reasoning_content.
+  std::map<int64_t, std::array<std::unique_ptr<guard::StreamGuard>, 2>> streams;
+  std::map<int64_t, bool> blocked_choices;
+};
+
+}  // namespace bastion::gateway

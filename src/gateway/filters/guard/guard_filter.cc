@@ -1,0 +1,242 @@
+#include "gateway/filters/guard/guard_filter.h"
+
+#include <algorithm>
+
+#include "common/json_writer.h"
+#include "gateway/filters/guard/guard_exchange.h"
+#include "gateway/filters/guard/json_strings.h"
+
+namespace bastion::gateway {
+namespace {
+
+simdjson::dom::parser& ThreadParser() {
+  thread_local simdjson::dom::parser parser;
+  return parser;
+}
+
+bool IsRequestText(InferenceKind kind, std::string_view path) {
+  if (kind == InferenceKind::kCompletion) {
+    return PathMatches(path, "prompt") || PathMatches(path, "prompt.#");
+  }
+  return PathMatches(path, "messages.#.content") || PathMatches(path, "messages.#.content.#.text");
+}
+
+bool IsAnswerText(std::string_view path) {
+  return PathMatches(path, "choices.#.message.content") ||
+         PathMatches(path, "choices.#.message.reasoning_content") ||
+         PathMatches(path, "choices.#.text");
+}
+
+std::shared_ptr<GuardExchange> NewState(const Exchange& ex) {
+  auto state = std::make_shared<GuardExchange>();
+  state->scope.model = ex.model;
+  if (ex.identity) {
+    state->scope.role = auth::RoleName(ex.identity->role);
+    std::string_view subject = ex.identity->subject;
+    if (subject.starts_with("key:")) state->key_id = subject.substr(4);
+  }
+  state->scope.key_id = state->key_id;
+  return state;
+}
+
+const guard::Finding* FirstBlock(const std::vector<guard::Finding>& findings) {
+  for (const guard::Finding& f : findings) {
+    if (f.action == guard::Action::kBlock) return &f;
+  }
+  return nullptr;
+}
+
+ApiError Blocked(const guard::Finding& f) {
+  return ApiError{400,
+                  "invalid_request_error",
+                  "content_filter",
+                  "The request was blocked by the guard: " + std::string(CategoryName(f.category)) +
+                      " (" + std::string(f.rule) +
+                      "). Remove it and try again, or ask an administrator about the guard policy.",
+                  "",
+                  0};
+}
+
+// The streamed text of choice `index`, `which` 0 for content and 1 for reasoning.
+guard::StreamGuard& StreamFor(GuardExchange& s, const guard::Guardrails& g, int64_t index,
+                              int which) {
+  auto& slot = s.streams[index][which];
+  if (!slot) {
+    guard::StreamOptions options;
+    options.hold_back = static_cast<size_t>(g.config().hold_back_bytes);
+    slot = std::make_unique<guard::StreamGuard>(
+        g, s.scope, g.config().restore_redacted ? &s.redaction : nullptr, options);
+  }
+  return *slot;
+}
+
+// Writes a streamed choice with its delta's texts replaced by what the guard releases.
+void WriteChoice(JsonWriter& w, simdjson::dom::object choice, GuardExchange& s,
+                 const guard::Guardrails& g, bool& blocked) {
+  int64_t index = 0;
+  if (choice["index"].get(index) != simdjson::SUCCESS) index = 0;
+  std::string_view finish;
+  bool finishing = choice["finish_reason"].get(finish) == simdjson::SUCCESS;
+  std::string released[2];
+  const char* names[2] = {"content", "reasoning_content"};
+  simdjson::dom::object delta;
+  bool has_delta = choice["delta"].get(delta) == simdjson::SUCCESS;
+  for (int which = 0; which < 2; ++which) {
+    std::string_view text;
+    bool present = has_delta && delta[names[which]].get(text) == simdjson::SUCCESS;
+    if (!present && !finishing) continue;
+    guard::StreamGuard& sg = StreamFor(s, g, index, which);
+    released[which] = sg.Push(text);
+    if (finishing) released[which] += sg.Finish();
+    blocked = blocked || sg.blocked();
+  }
+  w.BeginObject();
+  for (auto [key, value] : choice) {
+    if (key == "delta" || key == "finish_reason") continue;
+    w.Key(key).Raw(simdjson::minify(value));
+  }
+  w.Key("delta").BeginObject();
+  if (has_delta) {
+    for (auto [key, value] : delta) {
+      if (key == names[0] || key == names[1]) continue;
+      w.Key(key).Raw(simdjson::minify(value));
+    }
+  }
+  for (int which = 1; which >= 0; --which) {
+    std::string_view text;
+    bool present = has_delta && delta[names[which]].get(text) == simdjson::SUCCESS;
+    if (present || !released[which].empty())
+      w.Key(names[which]).String(blocked ? "" : released[which]);
+  }
+  w.EndObject();
+  w.Key("finish_reason");
+  if (blocked) {
+    w.String("content_filter");
+  } else if (finishing) {
+    w.String(finish);
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+FilterResult GuardFilter::OnRequest(Exchange& ex) {
+  if (!ex.inference) return FilterResult::Continue();
+  auto state = NewState(ex);
+  ex.guard = state;
+  simdjson::dom::element root;
+  if (ThreadParser().parse(ex.body()).get(root) != simdjson::SUCCESS) {
+    return FilterResult::Continue();  // ParseInferenceRequest already accepted it
+  }
+  InferenceKind kind = ex.inference->kind;
+  bool redacted = false;
+  std::string body = RewriteJsonStrings(
+      root, [&](std::string_view path, std::string_view text) -> std::optional<std::string> {
+        if (!IsRequestText(kind, path)) return std::nullopt;
+        guard::Verdict v = guardrails_->Check(text, state->scope);
+        state->input_verdict = std::max(state->input_verdict, v.action);
+        state->input_findings.insert(state->input_findings.end(), v.findings.begin(),
+                                     v.findings.end());
+        if (v.action < guard::Action::kRedact) return std::nullopt;
+        redacted = true;
+        return state->redaction.Apply(text, v.findings);
+      });
+  Count(state->input_findings, "request");
+  if (const guard::Finding* f = FirstBlock(state->input_findings)) {
+    return FilterResult::Respond(Blocked(*f));
+  }
+  if (redacted) ex.rewritten_body = std::move(body);
+  return FilterResult::Continue();
+}
+
+void GuardFilter::OnResponseData(Exchange& ex, std::string& data) {
+  if (!ex.guard || !ex.inference || !guardrails_->config().scan_output) return;
+  GuardExchange& s = *ex.guard;
+  if (s.output_verdict == guard::Action::kBlock && ex.inference->stream) {
+    data.clear();  // the stream ended at the finding; [DONE] still follows
+    return;
+  }
+  simdjson::dom::element doc;
+  simdjson::dom::object root;
+  if (ThreadParser().parse(data).get(doc) != simdjson::SUCCESS || doc.get(root)) return;
+  simdjson::dom::array choices;
+  if (root["choices"].get(choices) != simdjson::SUCCESS) return;
+  size_t before = 0;
+  for (auto& streams : s.streams) {
+    for (auto& sg : streams.second) before += sg ? sg->findings().size() : 0;
+  }
+  if (ex.inference->stream) {
+    bool blocked = false;
+    JsonWriter w;
+    w.BeginObject();
+    for (auto [key, value] : root) {
+      w.Key(key);
+      if (key != "choices") {
+        w.Raw(simdjson::minify(value));
+        continue;
+      }
+      w.BeginArray();
+      for (simdjson::dom::element choice : choices) {
+        simdjson::dom::object c;
+        if (choice.get(c) == simdjson::SUCCESS) {
+          WriteChoice(w, c, s, *guardrails_, blocked);
+        } else {
+          w.Raw(simdjson::minify(choice));
+        }
+      }
+      w.EndArray();
+    }
+    data = w.EndObject().Take();
+    std::vector<guard::Finding> found;
+    for (auto& streams : s.streams) {
+      for (auto& sg : streams.second) {
+        if (sg) found.insert(found.end(), sg->findings().begin(), sg->findings().end());
+      }
+    }
+    if (found.size() > before) {
+      std::vector<guard::Finding> fresh(found.begin() + static_cast<long>(before), found.end());
+      for (const auto& f : fresh) s.output_verdict = std::max(s.output_verdict, f.action);
+      s.output_findings.insert(s.output_findings.end(), fresh.begin(), fresh.end());
+    }
+    if (blocked) s.output_verdict = guard::Action::kBlock;
+    return;
+  }
+  guard::Redaction output;
+  output.NumberAfter(s.redaction);
+  bool blocked = false;
+  std::string rewritten = RewriteJsonStrings(
+      doc, [&](std::string_view path, std::string_view text) -> std::optional<std::string> {
+        if (PathMatches(path, "choices.#.finish_reason") && blocked) return "content_filter";
+        if (!IsAnswerText(path)) return std::nullopt;
+        guard::Verdict v = guardrails_->Check(text, s.scope);
+        s.output_verdict = std::max(s.output_verdict, v.action);
+        s.output_findings.insert(s.output_findings.end(), v.findings.begin(), v.findings.end());
+        if (v.action == guard::Action::kBlock) {
+          blocked = true;
+          return std::string();
+        }
+        std::string out =
+            v.action >= guard::Action::kRedact ? output.Apply(text, v.findings) : std::string(text);
+        return guardrails_->config().restore_redacted ? s.redaction.Restore(out) : out;
+      });
+  data = std::move(rewritten);
+}
+
+void GuardFilter::OnComplete(Exchange& ex) {
+  if (ex.guard) Count(ex.guard->output_findings, "response");
+}
+
+void GuardFilter::Count(const std::vector<guard::Finding>& findings, std::string_view side) {
+  for (const guard::Finding& f : findings) {
+    metrics_
+        .GetCounter("bastion_guard_findings_total", "Guard findings by category, action and side",
+                    {{"category", std::string(guard::CategoryName(f.category))},
+                     {"action", std::string(guard::ActionName(f.action))},
+                     {"side", std::string(side)}})
+        .Inc();
+  }
+}
+
+}  // namespace bastion::gateway

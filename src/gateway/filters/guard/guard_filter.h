@@ -1,0 +1,37 @@
+#pragma once
+// The guard on the request path: scans every text of an inference request (each message's
+// content, or the prompt) before it reaches a backend, and every generated text on the way
+// back (content and reasoning_content, whole or streamed).
+//
+// Request: a block answers 400 content_filter (naming the category and rule, never the
+// text); redaction rewrites the body so the backend sees placeholders ("[EMAIL_1]"), which
+// are restored in the answer when guard.restore_redacted is set.
+// Response: findings are decided per policy; a blocked answer ends with finish_reason
+// "content_filter" and nothing after the finding is sent.
+
+#include <memory>
+
+#include "common/metrics.h"
+#include "gateway/filter.h"
+#include "guard/guardrails.h"
+
+namespace bastion::gateway {
+
+class GuardFilter : public Filter {
+ public:
+  GuardFilter(std::shared_ptr<const guard::Guardrails> guardrails, MetricsRegistry& metrics)
+      : guardrails_(std::move(guardrails)), metrics_(metrics) {}
+
+  std::string_view name() const override { return "guard"; }
+  FilterResult OnRequest(Exchange& ex) override;
+  void OnResponseData(Exchange& ex, std::string& data) override;
+  void OnComplete(Exchange& ex) override;
+
+ private:
+  void Count(const std::vector<guard::Finding>& findings, std::string_view side);
+
+  std::shared_ptr<const guard::Guardrails> guardrails_;
+  MetricsRegistry& metrics_;
+};
+
+}  // namespace bastion::gateway
