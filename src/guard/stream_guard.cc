@@ -41,6 +41,7 @@ std::string StreamGuard::Push(std::string_view piece) {
                    set_->ScratchFor(), OnMatch, this);
   }
   buffer_.append(piece);
+  TrackBlocks(piece.size());
   return Release(HoldFrom());
 }
 
@@ -61,14 +62,26 @@ size_t StreamGuard::HoldFrom() const {
   size_t run = buffer_.size();
   while (run > 0 && !IsSpace(buffer_[run - 1])) --run;
   from = std::min(from, base_ + run);
-  size_t unreleased = released_ - base_;
-  size_t begin = buffer_.rfind("-----BEGIN");
-  if (begin != std::string::npos && begin + 10 >= unreleased &&
-      buffer_.find("-----END", begin) == std::string::npos) {
-    from = std::min(from, base_ + begin);
-  }
+  from = std::min(from, open_block_);
   if (end - from > options_.max_hold) from = end - options_.max_hold;
   return std::max(from, released_);
+}
+
+// Looks for "-----BEGIN" and "-----END" in what was just appended (and the few bytes before,
+// where a marker may have been cut), so an open block is held whole.
+void StreamGuard::TrackBlocks(size_t appended) {
+  size_t from = buffer_.size() - appended;
+  from = from > 10 ? from - 10 : 0;
+  if (buffer_.find('-', from) == std::string::npos) return;
+  std::string_view fresh = std::string_view(buffer_).substr(from);
+  if (open_block_ == SIZE_MAX) {
+    size_t begin = fresh.find("-----BEGIN");
+    if (begin != std::string_view::npos) open_block_ = base_ + from + begin;
+  }
+  if (open_block_ != SIZE_MAX && open_block_ >= base_) {
+    size_t search = std::max(open_block_ - base_ + 10, from);
+    if (buffer_.find("-----END", search) != std::string::npos) open_block_ = SIZE_MAX;
+  }
 }
 
 // Moves `boundary` back so a placeholder to restore is never cut in two.
@@ -112,10 +125,10 @@ std::string StreamGuard::Release(size_t boundary) {
   }
   boundary = KeepPlaceholderWhole(std::max(boundary, released_));
   std::vector<Finding> redacted;
-  std::vector<RawMatch> undecided;
+  size_t kept = 0;
   for (const RawMatch& m : pending_) {
     if (m.span.end > boundary) {
-      undecided.push_back(m);
+      pending_[kept++] = m;
     } else if (!Decide(m, redacted)) {
       blocked_ = true;
       buffer_.clear();
@@ -123,14 +136,12 @@ std::string StreamGuard::Release(size_t boundary) {
       return {};
     }
   }
-  pending_.swap(undecided);
-  // Redact within the released part, in buffer-local offsets.
-  for (Finding& f : redacted) f.span = Span{f.span.start - base_, f.span.end - base_};
+  pending_.resize(kept);
+  // Redact within the released part, in its own offsets.
+  for (Finding& f : redacted) f.span = Span{f.span.start - released_, f.span.end - released_};
   std::string_view region(buffer_.data() + (released_ - base_), boundary - released_);
-  for (Finding& f : redacted)
-    f.span = Span{f.span.start - (released_ - base_), f.span.end - (released_ - base_)};
-  std::string out = redaction_.Apply(region, redacted);
-  if (restore_) out = restore_->Restore(out);
+  std::string out = redacted.empty() ? std::string(region) : redaction_.Apply(region, redacted);
+  if (restore_ && !restore_->empty()) out = restore_->Restore(out);
   released_ = boundary;
   if (released_ - base_ > 2 * kContext) {
     size_t drop = released_ - base_ - kContext;

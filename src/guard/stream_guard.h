@@ -15,6 +15,7 @@
 
 #include <hs/hs.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,7 @@ class StreamGuard {
   static int OnMatch(unsigned id, unsigned long long from, unsigned long long to, unsigned,
                      void* self);
   size_t HoldFrom() const;
+  void TrackBlocks(size_t appended);
   size_t KeepPlaceholderWhole(size_t boundary) const;
   std::string Release(size_t boundary);
   bool Decide(const RawMatch& m, std::vector<Finding>& redacted);
@@ -68,6 +70,7 @@ class StreamGuard {
   size_t base_ = 0;                // offset of buffer_[0] in the whole text
   size_t released_ = 0;            // offset of the first byte not yet released
   std::vector<RawMatch> pending_;  // undecided matches, whole-text offsets
+  size_t open_block_ = SIZE_MAX;   // offset of an unterminated "-----BEGIN", if any
   std::vector<Finding> findings_;
   Redaction redaction_;  // placeholders for values the model itself produced
   bool blocked_ = false;
