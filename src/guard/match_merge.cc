@@ -33,10 +33,11 @@ void ConfirmMatches(const PatternSet& set, std::string_view text,
 
 namespace {
 
-// Higher wins an overlap.
+// Higher wins an overlap: the longer span, then a secret over PII, then the higher score.
 bool Outranks(const Finding& a, const Finding& b) {
   if (a.span.size() != b.span.size()) return a.span.size() > b.span.size();
-  return a.category == Category::kSecret && b.category != Category::kSecret;
+  if (a.category != b.category) return a.category == Category::kSecret;
+  return a.score > b.score;
 }
 
 }  // namespace
