@@ -27,11 +27,12 @@ struct Floor {
   double precision, recall;
 };
 
-// Set a little below what the detectors measure, so a regression fails the suite.
+// Set a little below what the detectors measure, so a regression fails the suite. The
+// jailbreak, injection and harm corpora and floors arrive with their rule sets (issue 6 is
+// still open on them).
 constexpr Floor kFloors[] = {
-    {Category::kPii, 0.90, 0.90},       {Category::kSecret, 0.95, 0.95},
-    {Category::kJailbreak, 0.90, 0.85}, {Category::kInjection, 0.90, 0.80},
-    {Category::kHarm, 0.85, 0.75},
+    {Category::kPii, 0.95, 0.97},
+    {Category::kSecret, 0.97, 0.97},
 };
 
 bool IsSpanCategory(Category c) { return c == Category::kPii || c == Category::kSecret; }
