@@ -227,8 +227,9 @@ function tomlTable(header, obj) {
 // Builds a bastion TOML config from
 //   { server: {..., tls: {...}}, upstream: {...}, models: [{ name, upstream_model, reasoning,
 //     upstreams: [url | { url, api_key_env }] }], log_level }.
-export function buildConfig({ server, upstream, models = [], log_level: logLevel } = {}) {
+export function buildConfig({ server, upstream, guard, models = [], log_level: logLevel } = {}) {
   const parts = [];
+  if (guard) parts.push(tomlTable('guard', guard));
   if (logLevel) parts.push(`log_level = ${tomlValue(logLevel)}`);
   if (server) {
     parts.push(tomlTable('server', server));
