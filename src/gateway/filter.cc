@@ -20,6 +20,10 @@ void FilterChain::OnResponseData(Exchange& ex, std::string& data) const {
   for (const auto& f : filters_) f->OnResponseData(ex, data);
 }
 
+void FilterChain::OnStreamEnd(Exchange& ex, std::vector<std::string>& events) const {
+  for (const auto& f : filters_) f->OnStreamEnd(ex, events);
+}
+
 void FilterChain::OnComplete(Exchange& ex) const {
   for (auto it = filters_.rbegin(); it != filters_.rend(); ++it) (*it)->OnComplete(ex);
 }

@@ -34,6 +34,9 @@ class Filter {
   virtual FilterResult OnRequest(Exchange&) { return FilterResult::Continue(); }
   // Response data before it is sent: a whole JSON body, or one SSE event's data. May rewrite.
   virtual void OnResponseData(Exchange&, std::string& /*data*/) {}
+  // A stream is ending (before "[DONE]", or before an error event): filters that held data
+  // back append it to `events`, which are sent as they are, first.
+  virtual void OnStreamEnd(Exchange&, std::vector<std::string>& /*events*/) {}
   // Exactly once per exchange, however it ended (also when a filter answered early).
   virtual void OnComplete(Exchange&) {}
 };
@@ -46,6 +49,7 @@ class FilterChain {
   FilterResult OnHeaders(Exchange& ex) const;
   FilterResult OnRequest(Exchange& ex) const;
   void OnResponseData(Exchange& ex, std::string& data) const;
+  void OnStreamEnd(Exchange& ex, std::vector<std::string>& events) const;
   // Runs in reverse order, like unwinding.
   void OnComplete(Exchange& ex) const;
 

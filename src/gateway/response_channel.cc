@@ -51,6 +51,7 @@ http::Awaitable<bool> ResponseChannel::BeginEvents() {
 http::Awaitable<bool> ResponseChannel::SendEvents(std::vector<std::string>& events) {
   scratch_.clear();
   for (auto& data : events) {
+    if (data == "[DONE]") AppendHeldEvents();
     if (data != "[DONE]") chain_.OnResponseData(ex_, data);
     if (data.empty()) continue;  // a filter dropped it (e.g. the guard ended the stream)
     http::AppendSseData(scratch_, data);
@@ -58,9 +59,18 @@ http::Awaitable<bool> ResponseChannel::SendEvents(std::vector<std::string>& even
   co_return co_await Write(scratch_);
 }
 
+void ResponseChannel::AppendHeldEvents() {
+  if (stream_ended_) return;
+  stream_ended_ = true;
+  std::vector<std::string> held;
+  chain_.OnStreamEnd(ex_, held);
+  for (const auto& data : held) http::AppendSseData(scratch_, data);
+}
+
 http::Awaitable<bool> ResponseChannel::SendErrorEvent(const ApiError& error) {
   ex_.error_code = error.code;
   scratch_.clear();
+  AppendHeldEvents();
   http::AppendSseData(scratch_, ApiErrorJson(error));
   co_return co_await Write(scratch_);
 }

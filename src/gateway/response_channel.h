@@ -37,11 +37,14 @@ class ResponseChannel {
  private:
   http::Awaitable<bool> Write(std::string_view bytes);
   void MarkFirstByte();
+  // What filters held back, as events, once per stream: before "[DONE]" or an error event.
+  void AppendHeldEvents();
 
   Exchange& ex_;
   const FilterChain& chain_;
   http::ResponseWriter& writer_;
   bool streaming_ = false;
+  bool stream_ended_ = false;
   std::string scratch_;
 };
 

@@ -99,6 +99,23 @@ describe('guard on answers', () => {
     assert.equal(res.choices[0].message.content, '');
   });
 
+  test('legacy completions are guarded too, streamed and whole', async (t) => {
+    const { client } = await gateway(t);
+    const stream = await client.completions.create({
+      model: 'm', stream: true, prompt: say(`key: ${GITHUB_TOKEN} ok`),
+    });
+    let text = '';
+    let finish = null;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.text ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    assert.equal(finish, 'content_filter');
+    assert.ok(!text.includes('ghp_'), `leaked: ${text}`);
+    const whole = await client.completions.create({ model: 'm', prompt: say(`mail ${EMAIL} now`) });
+    assert.equal(whole.choices[0].text, 'mail [EMAIL_1] now');
+  });
+
   test('PII the model produces is redacted in the stream', async (t) => {
     const { client } = await gateway(t);
     const { text, finish } = await streamText(client, say(`You can reach him at ${EMAIL} today.`));

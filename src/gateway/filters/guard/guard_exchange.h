@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "guard/redaction.h"
@@ -21,7 +22,9 @@ struct GuardExchange {
   std::vector<guard::Finding> output_findings;
   // Streamed texts by choice index: [0] content, [1] reasoning_content.
   std::map<int64_t, std::array<std::unique_ptr<guard::StreamGuard>, 2>> streams;
-  std::map<int64_t, bool> blocked_choices;
+  // From the stream's chunks, to write the events the guard releases when the stream ends.
+  std::string chunk_id, chunk_object, chunk_model;
+  int64_t chunk_created = 0;
 };
 
 }  // namespace bastion::gateway

@@ -71,8 +71,40 @@ guard::StreamGuard& StreamFor(GuardExchange& s, const guard::Guardrails& g, int6
 }
 
 // Writes a streamed choice with its delta's texts replaced by what the guard releases.
+// A streamed legacy completion's choice: its "text" is the generated text.
+void WriteTextChoice(JsonWriter& w, simdjson::dom::object choice, std::string_view text,
+                     GuardExchange& s, const guard::Guardrails& g, bool& blocked) {
+  int64_t index = 0;
+  if (choice["index"].get(index) != simdjson::SUCCESS) index = 0;
+  std::string_view finish;
+  bool finishing = choice["finish_reason"].get(finish) == simdjson::SUCCESS;
+  guard::StreamGuard& sg = StreamFor(s, g, index, 0);
+  std::string released = sg.Push(text);
+  if (finishing) released += sg.Finish();
+  blocked = blocked || sg.blocked();
+  w.BeginObject();
+  for (auto [key, value] : choice) {
+    if (key == "text" || key == "finish_reason") continue;
+    w.Key(key).Raw(simdjson::minify(value));
+  }
+  w.Key("text").String(blocked ? "" : released);
+  w.Key("finish_reason");
+  if (blocked) {
+    w.String("content_filter");
+  } else if (finishing) {
+    w.String(finish);
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+}
+
 void WriteChoice(JsonWriter& w, simdjson::dom::object choice, GuardExchange& s,
                  const guard::Guardrails& g, bool& blocked) {
+  std::string_view completion_text;
+  if (choice["text"].get(completion_text) == simdjson::SUCCESS) {
+    return WriteTextChoice(w, choice, completion_text, s, g, blocked);
+  }
   int64_t index = 0;
   if (choice["index"].get(index) != simdjson::SUCCESS) index = 0;
   std::string_view finish;
@@ -120,7 +152,66 @@ void WriteChoice(JsonWriter& w, simdjson::dom::object choice, GuardExchange& s,
   w.EndObject();
 }
 
+void RememberChunk(simdjson::dom::object chunk, GuardExchange& s) {
+  std::string_view text;
+  if (s.chunk_object.empty() && chunk["object"].get(text) == simdjson::SUCCESS) {
+    s.chunk_object = text;
+    if (chunk["id"].get(text) == simdjson::SUCCESS) s.chunk_id = text;
+    if (chunk["model"].get(text) == simdjson::SUCCESS) s.chunk_model = text;
+    if (chunk["created"].get(s.chunk_created) != simdjson::SUCCESS) s.chunk_created = 0;
+  }
+}
+
+// One streamed event carrying `text` for choice `index` (or ending it with content_filter).
+std::string HeldChunk(const GuardExchange& s, int64_t index, int which, std::string_view text,
+                      bool blocked) {
+  bool completion = s.chunk_object == "text_completion";
+  JsonWriter w;
+  w.BeginObject().Key("id").String(s.chunk_id);
+  w.Key("object").String(s.chunk_object.empty() ? "chat.completion.chunk" : s.chunk_object);
+  w.Key("created").Int(s.chunk_created).Key("model").String(s.chunk_model);
+  w.Key("choices").BeginArray().BeginObject().Key("index").Int(index);
+  if (completion) {
+    w.Key("text").String(text);
+  } else {
+    w.Key("delta").BeginObject();
+    w.Key(which == 0 ? "content" : "reasoning_content").String(text);
+    w.EndObject();
+  }
+  w.Key("finish_reason");
+  if (blocked) {
+    w.String("content_filter");
+  } else {
+    w.Null();
+  }
+  w.EndObject().EndArray().EndObject();
+  return w.Take();
+}
+
 }  // namespace
+
+void GuardFilter::OnStreamEnd(Exchange& ex, std::vector<std::string>& events) {
+  if (!ex.guard || !ex.inference || !ex.inference->stream) return;
+  GuardExchange& s = *ex.guard;
+  if (s.output_verdict == guard::Action::kBlock) return;
+  for (auto& [index, pair] : s.streams) {
+    for (int which = 0; which < 2; ++which) {
+      if (!pair[which]) continue;
+      guard::StreamGuard& sg = *pair[which];
+      size_t before = sg.findings().size();
+      std::string rest = sg.Finish();
+      s.output_findings.insert(s.output_findings.end(),
+                               sg.findings().begin() + static_cast<long>(before),
+                               sg.findings().end());
+      if (sg.blocked()) {
+        s.output_verdict = guard::Action::kBlock;
+        events.push_back(HeldChunk(s, index, which, "", true));
+        return;
+      }
+      if (!rest.empty()) events.push_back(HeldChunk(s, index, which, rest, false));
+    }
+  }
+}
 
 FilterResult GuardFilter::OnRequest(Exchange& ex) {
   if (!ex.inference) return FilterResult::Continue();
@@ -168,6 +259,7 @@ void GuardFilter::OnResponseData(Exchange& ex, std::string& data) {
     for (auto& sg : streams.second) before += sg ? sg->findings().size() : 0;
   }
   if (ex.inference->stream) {
+    RememberChunk(root, s);
     bool blocked = false;
     JsonWriter w;
     w.BeginObject();

@@ -25,6 +25,9 @@ class GuardFilter : public Filter {
   std::string_view name() const override { return "guard"; }
   FilterResult OnRequest(Exchange& ex) override;
   void OnResponseData(Exchange& ex, std::string& data) override;
+  // Releases what the stream guards still hold (the stream ended without a finish_reason,
+  // or with an error).
+  void OnStreamEnd(Exchange& ex, std::vector<std::string>& events) override;
   void OnComplete(Exchange& ex) override;
 
  private:
