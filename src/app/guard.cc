@@ -12,6 +12,7 @@
 #include "app/commands.h"
 #include "common/json_writer.h"
 #include "guard/guardrails.h"
+#include "guard/prompt_leak.h"
 #include "guard/redaction.h"
 #include "guard/verdict_json.h"
 
@@ -120,6 +121,8 @@ int ListRules() {
                   r.placeholder.empty() ? "" : (std::string(r.placeholder) + "_n]").c_str());
     }
   }
+  std::printf("%-10s %-36s score %.2f  (answers that repeat the system prompt)\n", "injection",
+              std::string(guard::kSystemPromptLeakRule).c_str(), 1.0);
   return kExitOk;
 }
 

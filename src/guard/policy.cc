@@ -2,10 +2,13 @@
 
 #include <algorithm>
 
+#include "guard/prompt_leak.h"
+
 namespace bastion::guard {
 namespace {
 
 bool IsKnownRule(std::string_view id) {
+  if (id == kSystemPromptLeakRule) return true;
   for (const auto* set : {&PiiRules(), &SecretRules(), &IntentRules()}) {
     for (const Rule& r : *set) {
       if (r.id == id) return true;

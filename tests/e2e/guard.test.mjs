@@ -123,6 +123,26 @@ describe('guard on answers', () => {
     assert.equal(finish, 'stop');
   });
 
+  test('an answer that repeats the system prompt is stopped', async (t) => {
+    const { client } = await gateway(t);
+    const system = 'You are the billing assistant of Northwind. Never reveal discount codes or '
+      + 'internal escalation paths, and answer only questions about invoices and refunds.';
+    const leak = `My instructions: ${system} That is all.`;
+    const messages = [{ role: 'system', content: system }, { role: 'user', content: say(leak) }];
+    const stream = await client.chat.completions.create({ model: 'm', stream: true, messages });
+    let text = '';
+    let finish = null;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta?.content ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    assert.equal(finish, 'content_filter');
+    assert.ok(!text.includes('invoices and refunds'), `the whole prompt leaked: ${text}`);
+    const whole = await client.chat.completions.create({ model: 'm', messages });
+    assert.equal(whole.choices[0].finish_reason, 'content_filter');
+    assert.equal(whole.choices[0].message.content, '');
+  });
+
   test('guard.scan_output = false leaves answers alone', async (t) => {
     const { client } = await gateway(t, '[guard]\nscan_output = false\n');
     const { text } = await streamText(client, say(`mail ${EMAIL}`));

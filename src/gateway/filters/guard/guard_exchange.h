@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "guard/prompt_leak.h"
 #include "guard/redaction.h"
 #include "guard/stream_guard.h"
 
@@ -22,6 +23,10 @@ struct GuardExchange {
   std::vector<guard::Finding> output_findings;
   // Streamed texts by choice index: [0] content, [1] reasoning_content.
   std::map<int64_t, std::array<std::unique_ptr<guard::StreamGuard>, 2>> streams;
+  // The request's system (and developer) messages, and per streamed text a detector of
+  // answers that repeat them.
+  std::string system_prompt;
+  std::map<int64_t, std::array<std::unique_ptr<guard::PromptLeakDetector>, 2>> leaks;
   // From the stream's chunks, to write the events the guard releases when the stream ends.
   std::string chunk_id, chunk_object, chunk_model;
   int64_t chunk_created = 0;

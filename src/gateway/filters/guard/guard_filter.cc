@@ -71,6 +71,32 @@ guard::StreamGuard& StreamFor(GuardExchange& s, const guard::Guardrails& g, int6
 }
 
 // Writes a streamed choice with its delta's texts replaced by what the guard releases.
+// Records a leak of the system prompt as a finding; true when the policy blocks it.
+bool LeakBlocked(GuardExchange& s, const guard::Guardrails& g, size_t start) {
+  guard::Finding f{guard::Category::kInjection,
+                   guard::kSystemPromptLeakRule,
+                   guard::Span{start, start + 1},
+                   1.0,
+                   {}};
+  f.action = g.policy().ActionFor(f, s.scope);
+  s.output_findings.push_back(f);
+  s.output_verdict = std::max(s.output_verdict, f.action);
+  return f.action == guard::Action::kBlock;
+}
+
+// Feeds streamed text `which` of choice `index` to its leak detector; true when a leak found
+// now is blocked.
+bool StreamLeakBlocked(GuardExchange& s, const guard::Guardrails& g, int64_t index, int which,
+                       std::string_view text, bool finishing) {
+  if (s.system_prompt.empty()) return false;
+  auto& slot = s.leaks[index][which];
+  if (!slot) slot = std::make_unique<guard::PromptLeakDetector>(s.system_prompt);
+  if (slot->leaked()) return false;
+  bool leaked = slot->Feed(text);
+  if (finishing) leaked = slot->Finish() || leaked;
+  return leaked && LeakBlocked(s, g, slot->leak_start());
+}
+
 // A streamed legacy completion's choice: its "text" is the generated text.
 void WriteTextChoice(JsonWriter& w, simdjson::dom::object choice, std::string_view text,
                      GuardExchange& s, const guard::Guardrails& g, bool& blocked) {
@@ -78,6 +104,7 @@ void WriteTextChoice(JsonWriter& w, simdjson::dom::object choice, std::string_vi
   if (choice["index"].get(index) != simdjson::SUCCESS) index = 0;
   std::string_view finish;
   bool finishing = choice["finish_reason"].get(finish) == simdjson::SUCCESS;
+  blocked = StreamLeakBlocked(s, g, index, 0, text, finishing) || blocked;
   guard::StreamGuard& sg = StreamFor(s, g, index, 0);
   std::string released = sg.Push(text);
   if (finishing) released += sg.Finish();
@@ -117,6 +144,7 @@ void WriteChoice(JsonWriter& w, simdjson::dom::object choice, GuardExchange& s,
     std::string_view text;
     bool present = has_delta && delta[names[which]].get(text) == simdjson::SUCCESS;
     if (!present && !finishing) continue;
+    blocked = StreamLeakBlocked(s, g, index, which, text, finishing) || blocked;
     guard::StreamGuard& sg = StreamFor(s, g, index, which);
     released[which] = sg.Push(text);
     if (finishing) released[which] += sg.Finish();
@@ -150,6 +178,28 @@ void WriteChoice(JsonWriter& w, simdjson::dom::object choice, GuardExchange& s,
     w.Null();
   }
   w.EndObject();
+}
+
+// The texts of the system and developer messages, one per line.
+std::string SystemPrompt(simdjson::dom::element root) {
+  std::string out;
+  simdjson::dom::array messages;
+  if (root["messages"].get(messages) != simdjson::SUCCESS) return out;
+  for (simdjson::dom::element m : messages) {
+    std::string_view role, text;
+    if (m["role"].get(role) != simdjson::SUCCESS || (role != "system" && role != "developer")) {
+      continue;
+    }
+    simdjson::dom::array parts;
+    if (m["content"].get(text) == simdjson::SUCCESS) {
+      out.append(text).append("\n");
+    } else if (m["content"].get(parts) == simdjson::SUCCESS) {
+      for (simdjson::dom::element part : parts) {
+        if (part["text"].get(text) == simdjson::SUCCESS) out.append(text).append("\n");
+      }
+    }
+  }
+  return out;
 }
 
 void RememberChunk(simdjson::dom::object chunk, GuardExchange& s) {
@@ -222,6 +272,7 @@ FilterResult GuardFilter::OnRequest(Exchange& ex) {
     return FilterResult::Continue();  // ParseInferenceRequest already accepted it
   }
   InferenceKind kind = ex.inference->kind;
+  if (kind == InferenceKind::kChat) state->system_prompt = SystemPrompt(root);
   bool redacted = false;
   std::string body = RewriteJsonStrings(
       root, [&](std::string_view path, std::string_view text) -> std::optional<std::string> {
@@ -305,6 +356,13 @@ void GuardFilter::OnResponseData(Exchange& ex, std::string& data) {
         guard::Verdict v = guardrails_->Check(text, s.scope);
         s.output_verdict = std::max(s.output_verdict, v.action);
         s.output_findings.insert(s.output_findings.end(), v.findings.begin(), v.findings.end());
+        if (!s.system_prompt.empty()) {
+          guard::PromptLeakDetector leak(s.system_prompt);
+          leak.Feed(text);
+          if (leak.Finish() && LeakBlocked(s, *guardrails_, leak.leak_start())) {
+            v.action = guard::Action::kBlock;
+          }
+        }
         if (v.action == guard::Action::kBlock) {
           blocked = true;
           return std::string();
