@@ -147,6 +147,10 @@ struct GuardConfig {
   bool restore_redacted = true;   // placeholders in the answer get the caller's values back
   double intent_threshold = 0.5;  // evidence needed to report jailbreak, injection, harm
   int hold_back_bytes = 64;       // streamed text withheld while a match could still grow
+  // Second stage: a served model (e.g. Llama Guard, or the served DeepSeek) asked about
+  // requests whose intent evidence is at least classifier_from but below intent_threshold.
+  std::string classifier_model;  // empty: no second stage
+  double classifier_from = 0.2;
   GuardActions actions;           // [guard.actions], over the defaults
   // Overrides by role, model and key id; the most specific wins (key, model, role).
   std::vector<std::pair<std::string, GuardActions>> roles, models, keys;

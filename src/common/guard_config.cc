@@ -53,6 +53,8 @@ Status ReadGuardConfig(const toml::table& t, std::string_view origin, GuardConfi
   r.Bool("restore_redacted", g.restore_redacted);
   r.Number("intent_threshold", g.intent_threshold, 0.01, 1.0);
   r.Integer("hold_back_bytes", g.hold_back_bytes, 16, 4096);
+  r.String("classifier_model", g.classifier_model);
+  r.Number("classifier_from", g.classifier_from, 0.01, 1.0);
   const toml::table* actions = r.Table("actions");
   const toml::table* roles = r.Table("roles");
   const toml::table* models = r.Table("models");

@@ -104,11 +104,10 @@ Status Gateway::SetUpAccessControl(bool check_only) {
   auto limiter = auth::MakeLimiter(c.auth.redis_url);
   if (!limiter.ok()) return limiter.status();
   limiter_ = std::move(*limiter);
-  std::shared_ptr<const guard::Guardrails> guardrails;
   if (c.guard.enabled) {
     auto created = guard::Guardrails::Create(c.guard);
     if (!created.ok()) return created.status();
-    guardrails = std::move(*created);
+    guardrails_ = std::move(*created);
   }
   if (check_only) return Status::Ok();
   keys_api_ = std::make_unique<KeysApi>(authenticator_->keys());
@@ -120,7 +119,19 @@ Status Gateway::SetUpAccessControl(bool check_only) {
   chain_.Add(std::make_unique<MetricsFilter>(metrics_));
   chain_.Add(std::make_unique<AccessLogFilter>());
   chain_.Add(std::make_unique<AuthFilter>(authenticator_.get(), *limiter_, metrics_, options));
-  if (guardrails) chain_.Add(std::make_unique<GuardFilter>(std::move(guardrails), metrics_));
+  if (guardrails_) chain_.Add(std::make_unique<GuardFilter>(guardrails_, metrics_));
+  return Status::Ok();
+}
+
+Status Gateway::SetUpGuardClassifier() {
+  const std::string& name = config_->guard.classifier_model;
+  if (name.empty() || !guardrails_) return Status::Ok();
+  auto it = models_.find(name);
+  if (it == models_.end()) {
+    return Status::InvalidArgument("guard.classifier_model = \"" + name +
+                                   "\": not a model served here (add it under [[models]])");
+  }
+  classifier_ = std::make_unique<GuardClassifier>(name, *it->second.backend, guardrails_, metrics_);
   return Status::Ok();
 }
 
@@ -151,6 +162,7 @@ Result<std::unique_ptr<Gateway>> Gateway::Create(std::shared_ptr<const Config> c
                                      "' is served twice; give one of them another name");
     }
   }
+  if (Status st = gateway->SetUpGuardClassifier(); !st.ok()) return st;
   return gateway;
 }
 
@@ -281,6 +293,12 @@ http::Awaitable<void> Gateway::Inference(InferenceKind kind, Exchange& ex, Respo
   if (auto r = chain_.OnRequest(ex); r.respond) {
     co_await out.SendError(*r.respond);
     co_return;
+  }
+  if (classifier_) {
+    if (auto blocked = co_await classifier_->Check(ex)) {
+      co_await out.SendError(*blocked);
+      co_return;
+    }
   }
   co_await it->second.backend->Serve(ex, out);
 }

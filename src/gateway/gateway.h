@@ -14,6 +14,7 @@
 #include "gateway/admin/keys_api.h"
 #include "gateway/backend.h"
 #include "gateway/filter.h"
+#include "gateway/guard_classifier.h"
 #include "gateway/upstream/health_checker.h"
 #include "gateway/upstream/upstream_backend.h"
 #include "http/response_writer.h"
@@ -72,6 +73,7 @@ class Gateway {
 
   Gateway(std::shared_ptr<const Config> config, MetricsRegistry& metrics);
   Status SetUpAccessControl(bool check_only);
+  Status SetUpGuardClassifier();
   // Every route the gateway serves. A new route names the permission it needs; one that no
   // role holds is refused to everyone (auth::RoleGrants).
   static const std::vector<Route>& RouteTable();
@@ -95,6 +97,8 @@ class Gateway {
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<auth::Limiter> limiter_;
   std::unique_ptr<KeysApi> keys_api_;
+  std::shared_ptr<const guard::Guardrails> guardrails_;  // null when guard.enabled is false
+  std::unique_ptr<GuardClassifier> classifier_;          // the guard's second stage, if any
   FilterChain chain_;
   std::map<std::string, Model, std::less<>> models_;
   std::unique_ptr<HealthChecker> health_;

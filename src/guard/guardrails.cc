@@ -18,8 +18,16 @@ Result<std::shared_ptr<const Guardrails>> Guardrails::Create(
 
 Verdict Guardrails::Check(std::string_view text, const PolicyScope& scope) const {
   Verdict v;
-  v.findings = detector_->Detect(text).findings;
+  Detection d = detector_->Detect(text);
+  v.findings = std::move(d.findings);
   v.action = policy_.Decide(v.findings, scope);
+  for (Category c : {Category::kJailbreak, Category::kInjection, Category::kHarm}) {
+    double score = d.score(c);
+    if (score < config_.intent_threshold && score > v.doubt) {
+      v.doubt = score;
+      v.doubt_category = c;
+    }
+  }
   return v;
 }
 

@@ -17,6 +17,10 @@ namespace bastion::guard {
 struct Verdict {
   Action action = Action::kAllow;  // the most severe action of the findings
   std::vector<Finding> findings;   // each with the action the policy chose
+  // The intent category with the most evidence short of being reported, and that evidence
+  // (0 when none): what a second-stage classifier is asked about.
+  Category doubt_category = Category::kJailbreak;
+  double doubt = 0;
 };
 
 class Guardrails {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "guard/classifier_prompt.h"
 #include "guard/prompt_leak.h"
 
 namespace bastion::guard {
@@ -9,6 +10,9 @@ namespace {
 
 bool IsKnownRule(std::string_view id) {
   if (id == kSystemPromptLeakRule) return true;
+  for (Category c : {Category::kJailbreak, Category::kInjection, Category::kHarm}) {
+    if (id == ClassifierRuleId(c)) return true;
+  }
   for (const auto* set : {&PiiRules(), &SecretRules(), &IntentRules()}) {
     for (const Rule& r : *set) {
       if (r.id == id) return true;

@@ -18,6 +18,12 @@ struct GuardExchange {
   std::string key_id;  // owns the storage scope.key_id views
   guard::Redaction redaction;
   guard::Action input_verdict = guard::Action::kAllow;
+  // Intent evidence short of the threshold, for the second stage: the category with the most,
+  // its score, and the request's texts (empty unless a classifier is configured and the
+  // evidence reached guard.classifier_from).
+  guard::Category doubt_category = guard::Category::kJailbreak;
+  double doubt = 0;
+  std::string doubtful_text;
   std::vector<guard::Finding> input_findings;
   guard::Action output_verdict = guard::Action::kAllow;
   std::vector<guard::Finding> output_findings;

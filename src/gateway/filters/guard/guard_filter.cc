@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/json_writer.h"
+#include "gateway/filters/guard/blocked_error.h"
 #include "gateway/filters/guard/guard_exchange.h"
 #include "gateway/filters/guard/json_strings.h"
 
@@ -44,17 +45,6 @@ const guard::Finding* FirstBlock(const std::vector<guard::Finding>& findings) {
     if (f.action == guard::Action::kBlock) return &f;
   }
   return nullptr;
-}
-
-ApiError Blocked(const guard::Finding& f) {
-  return ApiError{400,
-                  "invalid_request_error",
-                  "content_filter",
-                  "The request was blocked by the guard: " + std::string(CategoryName(f.category)) +
-                      " (" + std::string(f.rule) +
-                      "). Remove it and try again, or ask an administrator about the guard policy.",
-                  "",
-                  0};
 }
 
 // The streamed text of choice `index`, `which` 0 for content and 1 for reasoning.
@@ -274,11 +264,17 @@ FilterResult GuardFilter::OnRequest(Exchange& ex) {
   InferenceKind kind = ex.inference->kind;
   if (kind == InferenceKind::kChat) state->system_prompt = SystemPrompt(root);
   bool redacted = false;
+  std::string texts;
   std::string body = RewriteJsonStrings(
       root, [&](std::string_view path, std::string_view text) -> std::optional<std::string> {
         if (!IsRequestText(kind, path)) return std::nullopt;
         guard::Verdict v = guardrails_->Check(text, state->scope);
         state->input_verdict = std::max(state->input_verdict, v.action);
+        if (v.doubt > state->doubt) {
+          state->doubt = v.doubt;
+          state->doubt_category = v.doubt_category;
+        }
+        if (!guardrails_->config().classifier_model.empty()) texts.append(text).append("\n");
         state->input_findings.insert(state->input_findings.end(), v.findings.begin(),
                                      v.findings.end());
         if (v.action < guard::Action::kRedact) return std::nullopt;
@@ -287,9 +283,12 @@ FilterResult GuardFilter::OnRequest(Exchange& ex) {
       });
   Count(state->input_findings, "request");
   if (const guard::Finding* f = FirstBlock(state->input_findings)) {
-    return FilterResult::Respond(Blocked(*f));
+    return FilterResult::Respond(GuardBlockedError(*f));
   }
   if (redacted) ex.rewritten_body = std::move(body);
+  if (state->doubt >= guardrails_->config().classifier_from) {
+    state->doubtful_text = std::move(texts);  // empty unless a classifier is configured
+  }
   return FilterResult::Continue();
 }
 
