@@ -87,6 +87,18 @@ bool StreamLeakBlocked(GuardExchange& s, const guard::Guardrails& g, int64_t ind
   return leaked && LeakBlocked(s, g, slot->leak_start());
 }
 
+// "finish_reason": content_filter when the guard ended the text, else the upstream's (or null).
+void WriteFinishReason(JsonWriter& w, bool blocked, const std::string_view* finish) {
+  w.Key("finish_reason");
+  if (blocked) {
+    w.String("content_filter");
+  } else if (finish) {
+    w.String(*finish);
+  } else {
+    w.Null();
+  }
+}
+
 // A streamed legacy completion's choice: its "text" is the generated text.
 void WriteTextChoice(JsonWriter& w, simdjson::dom::object choice, std::string_view text,
                      GuardExchange& s, const guard::Guardrails& g, bool& blocked) {
@@ -105,14 +117,7 @@ void WriteTextChoice(JsonWriter& w, simdjson::dom::object choice, std::string_vi
     w.Key(key).Raw(simdjson::minify(value));
   }
   w.Key("text").String(blocked ? "" : released);
-  w.Key("finish_reason");
-  if (blocked) {
-    w.String("content_filter");
-  } else if (finishing) {
-    w.String(finish);
-  } else {
-    w.Null();
-  }
+  WriteFinishReason(w, blocked, finishing ? &finish : nullptr);
   w.EndObject();
 }
 
@@ -159,14 +164,7 @@ void WriteChoice(JsonWriter& w, simdjson::dom::object choice, GuardExchange& s,
       w.Key(names[which]).String(blocked ? "" : released[which]);
   }
   w.EndObject();
-  w.Key("finish_reason");
-  if (blocked) {
-    w.String("content_filter");
-  } else if (finishing) {
-    w.String(finish);
-  } else {
-    w.Null();
-  }
+  WriteFinishReason(w, blocked, finishing ? &finish : nullptr);
   w.EndObject();
 }
 
@@ -218,12 +216,7 @@ std::string HeldChunk(const GuardExchange& s, int64_t index, int which, std::str
     w.Key(which == 0 ? "content" : "reasoning_content").String(text);
     w.EndObject();
   }
-  w.Key("finish_reason");
-  if (blocked) {
-    w.String("content_filter");
-  } else {
-    w.Null();
-  }
+  WriteFinishReason(w, blocked, nullptr);
   w.EndObject().EndArray().EndObject();
   return w.Take();
 }
