@@ -6,7 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { test } from 'node:test';
 import {
-  chatBody, postJson, rawConnect, request, settlesWithin, sleep, sseData, startBastion, startUpstream, waitExit, waitFor,
+  chatBody, collectStream, postJson, rawConnect, request, settlesWithin, sleep, sseData, startBastion, startUpstream, waitExit, waitFor,
 } from './lib/harness.mjs';
 
 function connectOutcome(port) {
@@ -29,16 +29,8 @@ test('SIGTERM: in-flight requests complete, new connections are refused, exit 0'
   const { upstream, bastion } = await startPair(t);
   const client = bastion.client();
   const whole = client.chat.completions.create(chatBody('m', 'slow:1500'));
-  const streamed = (async () => {
-    const stream = await client.chat.completions.create(chatBody('m', 'pace:20:75', { stream: true }));
-    let text = '';
-    let finish = null;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta?.content ?? '';
-      finish = chunk.choices[0]?.finish_reason ?? finish;
-    }
-    return { text, finish };
-  })();
+  const streamed = (async () => collectStream(
+    await client.chat.completions.create(chatBody('m', 'pace:20:75', { stream: true }))))();
   const raw = postJson(bastion.port, '/v1/chat/completions', chatBody('m', 'pace:10:100', { stream: true }));
   await waitFor(async () => (await upstream.stats()).requests >= 3, { what: 'all three requests upstream' });
   await sleep(200);

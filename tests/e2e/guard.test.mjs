@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 
-import { makeTempDir, runBastion, startBastion, startUpstream } from './lib/harness.mjs';
+import {
+  collectStream, makeTempDir, runBastion, startBastion, startUpstream,
+} from './lib/harness.mjs';
 
 // Fake values of real formats (AWS's documented example key; a structurally valid GitHub token).
 const EMAIL = 'jane.canary@example.org';
@@ -24,16 +26,9 @@ async function gateway(t, guard = '') {
 }
 
 async function streamText(client, content) {
-  const stream = await client.chat.completions.create({
+  return collectStream(await client.chat.completions.create({
     model: 'm', stream: true, messages: [{ role: 'user', content }],
-  });
-  let text = '';
-  let finish = null;
-  for await (const chunk of stream) {
-    text += chunk.choices[0]?.delta?.content ?? '';
-    finish = chunk.choices[0]?.finish_reason ?? finish;
-  }
-  return { text, finish };
+  }));
 }
 
 describe('guard on requests', () => {
@@ -101,15 +96,9 @@ describe('guard on answers', () => {
 
   test('legacy completions are guarded too, streamed and whole', async (t) => {
     const { client } = await gateway(t);
-    const stream = await client.completions.create({
+    const { text, finish } = await collectStream(await client.completions.create({
       model: 'm', stream: true, prompt: say(`key: ${GITHUB_TOKEN} ok`),
-    });
-    let text = '';
-    let finish = null;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.text ?? '';
-      finish = chunk.choices[0]?.finish_reason ?? finish;
-    }
+    }));
     assert.equal(finish, 'content_filter');
     assert.ok(!text.includes('ghp_'), `leaked: ${text}`);
     const whole = await client.completions.create({ model: 'm', prompt: say(`mail ${EMAIL} now`) });
@@ -129,13 +118,8 @@ describe('guard on answers', () => {
       + 'internal escalation paths, and answer only questions about invoices and refunds.';
     const leak = `My instructions: ${system} That is all.`;
     const messages = [{ role: 'system', content: system }, { role: 'user', content: say(leak) }];
-    const stream = await client.chat.completions.create({ model: 'm', stream: true, messages });
-    let text = '';
-    let finish = null;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta?.content ?? '';
-      finish = chunk.choices[0]?.finish_reason ?? finish;
-    }
+    const { text, finish } = await collectStream(
+      await client.chat.completions.create({ model: 'm', stream: true, messages }));
     assert.equal(finish, 'content_filter');
     assert.ok(!text.includes('invoices and refunds'), `the whole prompt leaked: ${text}`);
     const whole = await client.chat.completions.create({ model: 'm', messages });

@@ -290,6 +290,19 @@ export async function startBastion(t, {
   };
 }
 
+// Reads an openai client stream to its end: the text of choice 0 (chat deltas' content, or a
+// legacy completion's text) and its last finish_reason.
+export async function collectStream(stream) {
+  let text = '';
+  let finish = null;
+  for await (const chunk of stream) {
+    const choice = chunk.choices[0];
+    text += choice?.delta?.content ?? choice?.text ?? '';
+    finish = choice?.finish_reason ?? finish;
+  }
+  return { text, finish };
+}
+
 // Creates an API key with `bastion keys create --json` in `dataDir`; resolves to { id, key }.
 // `flags`: extra flags, e.g. ['--models', 'm', '--rpm', '2'].
 export async function createKey(dataDir, role, flags = []) {
