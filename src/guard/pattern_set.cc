@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 namespace bastion::guard {
 namespace {
@@ -20,6 +21,38 @@ struct ThreadScratch {
 
 std::atomic<uint64_t> next_serial{1};
 
+// A pattern's top-level alternatives ("a|b(c|d)|e" gives "a", "b(c|d)", "e"). Each compiles as
+// its own expression under the rule's id: Vectorscan builds one engine per expression, and an
+// alternation of differently shaped branches (a literal-led one beside one that can start at
+// every digit) costs the whole expression the slowest branch's engine, several times over.
+std::vector<std::string> TopLevelAlternatives(std::string_view pattern) {
+  std::vector<std::string> out;
+  int depth = 0;
+  bool in_class = false;
+  size_t start = 0;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == '\\') {
+      ++i;  // an escaped byte is never structure
+    } else if (in_class) {
+      if (c == ']') in_class = false;
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < pattern.size() && pattern[i + 1] == '^') ++i;
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') ++i;  // "[]...]": ']' is a member
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == '|' && depth == 0) {
+      out.emplace_back(pattern.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  out.emplace_back(pattern.substr(start));
+  return out;
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const PatternSet>> PatternSet::Compile(std::vector<const Rule*> rules,
@@ -28,11 +61,12 @@ Result<std::shared_ptr<const PatternSet>> PatternSet::Compile(std::vector<const 
   std::vector<const char*> expressions;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
-  patterns.reserve(rules.size());
   for (unsigned i = 0; i < rules.size(); ++i) {
-    patterns.emplace_back(rules[i]->pattern);
-    flags.push_back(rules[i]->flags | HS_FLAG_SOM_LEFTMOST);
-    ids.push_back(i);
+    for (std::string& alternative : TopLevelAlternatives(rules[i]->pattern)) {
+      patterns.push_back(std::move(alternative));
+      flags.push_back(rules[i]->flags | HS_FLAG_SOM_LEFTMOST);
+      ids.push_back(i);
+    }
   }
   for (const auto& p : patterns) expressions.push_back(p.c_str());
   unsigned hs_mode =
@@ -43,8 +77,8 @@ Result<std::shared_ptr<const PatternSet>> PatternSet::Compile(std::vector<const 
                        static_cast<unsigned>(expressions.size()), hs_mode, nullptr, &db,
                        &error) != HS_SUCCESS) {
     std::string where =
-        error->expression >= 0 && static_cast<size_t>(error->expression) < rules.size()
-            ? std::string(rules[error->expression]->id)
+        error->expression >= 0 && static_cast<size_t>(error->expression) < ids.size()
+            ? std::string(rules[ids[error->expression]]->id)
             : std::string("the rule set");
     std::string message = fmt::format("guard rule {} does not compile: {}", where,
                                       error->message ? error->message : "unknown error");

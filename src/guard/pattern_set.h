@@ -18,7 +18,8 @@ class PatternSet {
  public:
   enum class Mode { kBlock, kStream };
 
-  // Every match reports its leftmost start (SOM). Fails with the rule id and Vectorscan's
+  // Every match reports its leftmost start (SOM); each top-level alternative of a pattern is
+  // its own expression under the rule's id. Fails with the rule id and Vectorscan's
   // message when a pattern does not compile.
   static Result<std::shared_ptr<const PatternSet>> Compile(std::vector<const Rule*> rules,
                                                            Mode mode);

@@ -2,6 +2,7 @@
 
 #include "guard/rules/pii_confirm.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -110,11 +111,50 @@ bool CardGrouping(const std::vector<DigitGroup>& g, size_t first, size_t last) {
   return true;
 }
 
+// After a phone word the match ends at the number's first digit; the number runs on as
+// `[\d \-.()]{4,18}\d` from there: its longest end, or `end` when there is none further.
+size_t PhoneNumberEnd(std::string_view text, size_t start, size_t end) {
+  size_t first_digit = start;
+  while (first_digit < text.size() && !IsDigit(text[first_digit])) ++first_digit;
+  size_t from = first_digit + 1;
+  for (size_t j = from; j < text.size() && j - from <= 18; ++j) {
+    char ch = text[j];
+    if (!IsDigit(ch) && ch != ' ' && ch != '-' && ch != '.' && ch != '(' && ch != ')') break;
+    if (IsDigit(ch) && j - from >= 4) end = std::max(end, j + 1);
+  }
+  return end;
+}
+
+// The domain after the '@' at `at`: `[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\b`, its
+// longest match; `at` when there is none.
+size_t EmailDomainEnd(std::string_view text, size_t at) {
+  auto label_byte = [](char ch) { return IsAlnum(ch) || ch == '-'; };
+  size_t end = at, pos = at + 1;
+  for (int labels = 0; labels < 127; ++labels) {
+    size_t label = pos;
+    if (labels > 0) {
+      size_t letters = label;
+      while (letters < text.size() && IsAlpha(text[letters])) ++letters;
+      char after = ByteAt(text, letters);
+      if (letters - label >= 2 && !IsAlnum(after) && after != '_') end = letters;
+    }
+    while (pos < text.size() && label_byte(text[pos])) ++pos;
+    if (pos == label || ByteAt(text, pos) != '.') break;
+    ++pos;
+  }
+  return end;
+}
+
 }  // namespace
 
 std::optional<Span> ConfirmEmail(std::string_view text, Span c) {
-  // The candidate starts at '@'; the local part is read backwards from it.
-  size_t at = c.start, start = at;
+  // The candidate starts one byte before '@'; the domain is read forward and the local part
+  // backwards.
+  size_t at = text.find('@', c.start);
+  if (at >= c.end) return std::nullopt;
+  size_t start = at;
+  c.end = EmailDomainEnd(text, at);
+  if (c.end == at) return std::nullopt;
   auto local_byte = [](char ch) {
     return IsAlnum(ch) || ch == '.' || ch == '_' || ch == '%' || ch == '+' || ch == '-';
   };
@@ -133,6 +173,7 @@ std::optional<Span> ConfirmPhone(std::string_view text, Span c) {
   std::string_view s = Slice(text, c);
   bool has_context = IsAlpha(s[0]);
   size_t start = c.start + PhoneNumberStart(s), end = c.end;
+  if (has_context) end = PhoneNumberEnd(text, start, end);
   while (end > start && !IsDigit(text[end - 1]) && text[end - 1] != ')') --end;
   if (start >= end) return std::nullopt;
   if (!has_context && (TokenBefore(text, start, "-./_#:=@$") || AfterIdLabel(text, start))) {
@@ -167,10 +208,14 @@ std::optional<Span> ConfirmCard(std::string_view text, Span c) {
 }
 
 std::optional<Span> ConfirmIban(std::string_view text, Span c) {
+  // The match holds the first two BBAN groups; the rest follows, optionally one space apart.
   std::string compact;
   size_t end = c.start, length = 0;
-  for (size_t i = c.start; i < c.end; ++i) {
-    if (text[i] == ' ') continue;
+  for (size_t i = c.start; i < text.size() && compact.size() < 34; ++i) {
+    if (text[i] == ' ' && i + 1 < text.size() && IsAlnum(text[i + 1]) && text[i - 1] != ' ') {
+      continue;
+    }
+    if (!IsAlnum(text[i])) break;
     compact.push_back(ToUpper(text[i]));
     if (compact.size() == 2) length = IbanLength(compact);
     if (compact.size() >= 2 && compact.size() == length) {
@@ -194,6 +239,14 @@ std::optional<Span> ConfirmUsSsn(std::string_view text, Span c) {
 }
 
 std::optional<Span> ConfirmIpAddress(std::string_view text, Span c) {
+  if (text[c.start] == ':') {
+    // An IPv6 match starts at its first colon; the first group (up to four hex digits) is
+    // before it.
+    auto hex = [](char ch) { return IsDigit(ch) || (ToLower(ch) >= 'a' && ToLower(ch) <= 'f'); };
+    size_t start = c.start;
+    while (start > 0 && c.start - start < 4 && hex(text[start - 1])) --start;
+    c.start = start;
+  }
   std::string_view s = Slice(text, c);
   if (s.find(':') != std::string_view::npos) {
     if (!IsIpv6(s, 3) || ContinuesToken(text, c.start, c.end, ":.")) return std::nullopt;

@@ -105,8 +105,10 @@ const Rule kRules[] = {
     {"secret.connection_string_password", kSecret,
      R"(;[ \t]{0,4}(password|pwd)[ \t]{0,4}=[ \t]{0,4}[^;"'\r\n]+|[?&](password|passwd|pwd)=[^&\s"'#]+)",
      HS_FLAG_CASELESS, 0.85, ConfirmConnectionPassword, "CONNECTION_STRING"},
+    // The credential's first 16 characters; confirm reads the rest (an unbounded repeat at the
+    // end of a pattern makes Vectorscan report, and track the start of, every byte of it).
     {"secret.authorization_header", kSecret,
-     R"(authorization["']?[ \t]{0,4}[:=][ \t]{0,4}["']?(bearer|basic|token|apikey)[ \t]{1,4}[A-Za-z0-9._~+/=-]{16,})",
+     R"(authorization["']?[ \t]{0,4}[:=][ \t]{0,4}["']?(bearer|basic|token|apikey)[ \t]{1,4}[A-Za-z0-9._~+/=-]{16})",
      HS_FLAG_CASELESS, 0.85, ConfirmAuthorizationHeader, "SECRET"},
     // password/secret/token/api_key/... = value, and --password value on command lines. A bare
     // "auth" key takes no suffix: "auth..." words are everywhere in code, and the suffix states

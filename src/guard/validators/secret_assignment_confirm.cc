@@ -186,6 +186,12 @@ std::optional<Span> ConfirmSecretAssignment(std::string_view text, Span candidat
 }
 
 std::optional<Span> ConfirmAuthorizationHeader(std::string_view text, Span candidate) {
+  // The match holds the credential's first 16 characters; the rest follows.
+  auto credential_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("._~+/=-").find(c) != std::string_view::npos;
+  };
+  while (candidate.end < text.size() && credential_char(text[candidate.end])) ++candidate.end;
   size_t start = candidate.end;
   while (start > candidate.start && text[start - 1] != ' ' && text[start - 1] != '\t') --start;
   Span cred{start, candidate.end};
