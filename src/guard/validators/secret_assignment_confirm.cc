@@ -5,6 +5,8 @@
 #include <string>
 
 #include "guard/validators/secret_confirm.h"
+
+#include "guard/validators/base64_text.h"
 #include "guard/validators/secret_value.h"
 
 namespace bastion::guard {
@@ -143,32 +145,9 @@ bool IsSecretValue(std::string_view v) {
 
 // Decoded Basic credentials "user:password" with a real password.
 bool IsBasicCredential(std::string_view b64) {
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : b64) {
-    int v;
-    if (c >= 'A' && c <= 'Z')
-      v = c - 'A';
-    else if (c >= 'a' && c <= 'z')
-      v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9')
-      v = c - '0' + 52;
-    else if (c == '+')
-      v = 62;
-    else if (c == '/')
-      v = 63;
-    else if (c == '=')
-      break;
-    else
-      return false;
-    buffer = (buffer << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xff);
-    }
-  }
+  std::optional<std::string> decoded = DecodeBase64Lenient(b64);
+  if (!decoded) return false;
+  const std::string& out = *decoded;
   size_t colon = out.find(':');
   if (colon == std::string::npos || colon + 1 == out.size()) return false;
   return !IsPlaceholderSecret(std::string_view(out).substr(colon + 1));

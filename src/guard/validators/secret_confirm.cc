@@ -1,5 +1,7 @@
 #include "guard/validators/secret_confirm.h"
 
+#include "guard/validators/base64_text.h"
+
 #include <algorithm>
 #include <string>
 
@@ -16,35 +18,9 @@ bool IsBase64Url(char c) { return IsAlnum(c) || c == '-' || c == '_'; }
 
 std::string_view Slice(std::string_view text, Span s) { return text.substr(s.start, s.size()); }
 
-// Lenient base64url (padding and '+/' tolerated) of a JWT part; empty when malformed.
+// A JWT part decoded; empty when malformed.
 std::string DecodeJwtPart(std::string_view part) {
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : part) {
-    int v;
-    if (c >= 'A' && c <= 'Z')
-      v = c - 'A';
-    else if (c >= 'a' && c <= 'z')
-      v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9')
-      v = c - '0' + 52;
-    else if (c == '-' || c == '+')
-      v = 62;
-    else if (c == '_' || c == '/')
-      v = 63;
-    else if (c == '=')
-      break;
-    else
-      return {};
-    buffer = (buffer << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xff);
-    }
-  }
-  return out;
+  return DecodeBase64Lenient(part).value_or(std::string());
 }
 
 bool IsJsonObject(std::string_view s) {
