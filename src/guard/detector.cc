@@ -24,6 +24,41 @@ void ScanBlock(const PatternSet& set, std::string_view text, std::vector<RawMatc
   MergeMatches(matches);
 }
 
+// Block-mode scan of the parts of `text` around its digits: each stretch where digits are at
+// most 2 * kDigitReach bytes apart, widened by kDigitReach on both sides (see
+// Rule::near_digits). Offsets in `matches` are the whole text's.
+void ScanNearDigits(const PatternSet& set, std::string_view text, std::vector<RawMatch>& matches) {
+  matches.clear();
+  struct Window {
+    std::vector<RawMatch>* matches;
+    size_t offset;
+  };
+  auto collect = [](unsigned id, unsigned long long from, unsigned long long to, unsigned,
+                    void* context) {
+    auto* w = static_cast<Window*>(context);
+    w->matches->push_back(RawMatch{
+        id, Span{static_cast<size_t>(from) + w->offset, static_cast<size_t>(to) + w->offset}});
+    return 0;
+  };
+  hs_scratch_t* scratch = set.ScratchFor();
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (text[i] < '0' || text[i] > '9')) ++i;
+    if (i == text.size()) break;
+    size_t last_digit = i;
+    for (size_t j = i; j < text.size() && j <= last_digit + 2 * kDigitReach; ++j) {
+      if (text[j] >= '0' && text[j] <= '9') last_digit = j;
+    }
+    size_t start = i > kDigitReach ? i - kDigitReach : 0;
+    size_t end = std::min(text.size(), last_digit + 1 + kDigitReach);
+    Window w{&matches, start};
+    hs_scan(set.database(), text.data() + start, static_cast<unsigned>(end - start), 0, scratch,
+            collect, &w);
+    i = last_digit + 1;
+  }
+  MergeMatches(matches);
+}
+
 // A span of the normalised text, in the offsets of the text as sent.
 Span ToOriginal(const NormalizedText& n, Span s, size_t original_size) {
   if (n.origin.empty() || s.start >= n.origin.size()) return Span{0, 0};
@@ -33,11 +68,12 @@ Span ToOriginal(const NormalizedText& n, Span s, size_t original_size) {
   return Span{std::min(start, end), end};
 }
 
-Result<std::shared_ptr<const PatternSet>> CompileForm(std::span<const Rule> rules, TextForm form,
-                                                      PatternSet::Mode mode) {
+template <typename Select>
+Result<std::shared_ptr<const PatternSet>> CompileSet(std::span<const Rule> rules, Select select,
+                                                     PatternSet::Mode mode) {
   std::vector<const Rule*> selected;
   for (const Rule& r : rules) {
-    if (r.form == form) selected.push_back(&r);
+    if (select(r)) selected.push_back(&r);
   }
   if (selected.empty()) return std::shared_ptr<const PatternSet>();
   return PatternSet::Compile(std::move(selected), mode);
@@ -81,23 +117,36 @@ Result<std::shared_ptr<const Detector>> Detector::Create(DetectorOptions options
 
 Result<std::shared_ptr<const Detector>> Detector::Create(std::span<const Rule> rules,
                                                          DetectorOptions options) {
-  auto raw = CompileForm(rules, TextForm::kRaw, PatternSet::Mode::kBlock);
-  if (!raw.ok()) return raw.status();
-  auto raw_stream = CompileForm(rules, TextForm::kRaw, PatternSet::Mode::kStream);
-  if (!raw_stream.ok()) return raw_stream.status();
-  auto normalized = CompileForm(rules, TextForm::kNormalized, PatternSet::Mode::kBlock);
-  if (!normalized.ok()) return normalized.status();
+  auto raw = [](const Rule& r) { return r.form == TextForm::kRaw; };
+  auto anywhere = [](const Rule& r) { return r.form == TextForm::kRaw && !r.near_digits; };
+  auto near_digits = [](const Rule& r) { return r.form == TextForm::kRaw && r.near_digits; };
+  auto normalized = [](const Rule& r) { return r.form == TextForm::kNormalized; };
+  auto anywhere_set = CompileSet(rules, anywhere, PatternSet::Mode::kBlock);
+  if (!anywhere_set.ok()) return anywhere_set.status();
+  auto digits_set = CompileSet(rules, near_digits, PatternSet::Mode::kBlock);
+  if (!digits_set.ok()) return digits_set.status();
+  auto stream_set = CompileSet(rules, raw, PatternSet::Mode::kStream);
+  if (!stream_set.ok()) return stream_set.status();
+  auto normalized_set = CompileSet(rules, normalized, PatternSet::Mode::kBlock);
+  if (!normalized_set.ok()) return normalized_set.status();
   return std::shared_ptr<const Detector>(
-      new Detector(std::move(*raw), std::move(*raw_stream), std::move(*normalized), options));
+      new Detector(std::move(*anywhere_set), std::move(*digits_set), std::move(*stream_set),
+                   std::move(*normalized_set), options));
 }
 
 Detection Detector::Detect(std::string_view text) const {
   thread_local std::vector<RawMatch> matches;
   thread_local NormalizedText normalized;
   Detection out;
-  if (raw_) {
-    ScanBlock(*raw_, text, matches);
-    ConfirmMatches(*raw_, text, matches, out.findings);
+  if (raw_ || raw_digits_) {
+    if (raw_) {
+      ScanBlock(*raw_, text, matches);
+      ConfirmMatches(*raw_, text, matches, out.findings);
+    }
+    if (raw_digits_) {
+      ScanNearDigits(*raw_digits_, text, matches);
+      ConfirmMatches(*raw_digits_, text, matches, out.findings);
+    }
     DropShadowedFindings(out.findings);
     for (const Finding& f : out.findings) {
       double& s = out.scores[static_cast<size_t>(f.category)];

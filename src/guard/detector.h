@@ -45,20 +45,25 @@ class Detector {
   const DetectorOptions& options() const { return options_; }
   // The compiled sets, for streaming scans (guard/stream_guard.h) and benchmarks;
   // null when no rule scans that form of the text.
+  // The raw-text rules scanned over the whole text, and those scanned only around digits.
   const PatternSet* raw_set() const { return raw_.get(); }
+  const PatternSet* raw_digits_set() const { return raw_digits_.get(); }
   const PatternSet* normalized_set() const { return normalized_.get(); }
   // The raw-text rules (PII, secrets) in streaming mode, for generated output.
   const PatternSet* raw_stream_set() const { return raw_stream_.get(); }
 
  private:
-  Detector(std::shared_ptr<const PatternSet> raw, std::shared_ptr<const PatternSet> raw_stream,
+  Detector(std::shared_ptr<const PatternSet> raw, std::shared_ptr<const PatternSet> raw_digits,
+           std::shared_ptr<const PatternSet> raw_stream,
            std::shared_ptr<const PatternSet> normalized, DetectorOptions options)
       : raw_(std::move(raw)),
+        raw_digits_(std::move(raw_digits)),
         raw_stream_(std::move(raw_stream)),
         normalized_(std::move(normalized)),
         options_(options) {}
 
   std::shared_ptr<const PatternSet> raw_;
+  std::shared_ptr<const PatternSet> raw_digits_;
   std::shared_ptr<const PatternSet> raw_stream_;
   std::shared_ptr<const PatternSet> normalized_;
   DetectorOptions options_;

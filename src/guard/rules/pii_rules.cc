@@ -121,11 +121,12 @@ constexpr std::string_view kPersonName =
 const std::vector<Rule>& PiiRules() {
   static const std::vector<Rule> rules = {
       {"pii.email", Category::kPii, kEmail, 0, 0.9, ConfirmEmail, "EMAIL"},
-      {"pii.phone", Category::kPii, kPhone, 0, 0.8, ConfirmPhone, "PHONE"},
-      {"pii.credit_card", Category::kPii, kCard, 0, 1.0, ConfirmCard, "CARD"},
-      {"pii.iban", Category::kPii, kIban, 0, 1.0, ConfirmIban, "IBAN"},
-      {"pii.us_ssn", Category::kPii, kUsSsn, 0, 0.9, ConfirmUsSsn, "SSN"},
-      {"pii.ip_address", Category::kPii, kIpAddress, 0, 0.9, ConfirmIpAddress, "IP"},
+      {"pii.phone", Category::kPii, kPhone, 0, 0.8, ConfirmPhone, "PHONE", TextForm::kRaw, true},
+      {"pii.credit_card", Category::kPii, kCard, 0, 1.0, ConfirmCard, "CARD", TextForm::kRaw, true},
+      {"pii.iban", Category::kPii, kIban, 0, 1.0, ConfirmIban, "IBAN", TextForm::kRaw, true},
+      {"pii.us_ssn", Category::kPii, kUsSsn, 0, 0.9, ConfirmUsSsn, "SSN", TextForm::kRaw, true},
+      {"pii.ip_address", Category::kPii, kIpAddress, 0, 0.9, ConfirmIpAddress, "IP", TextForm::kRaw,
+       true},
       {"pii.date_of_birth", Category::kPii, kDateOfBirth, HS_FLAG_CASELESS, 0.8, ConfirmDateOfBirth,
        "DOB"},
       {"pii.national_id", Category::kPii, kNationalId, 0, 0.7, ConfirmNationalId, "ID"},
