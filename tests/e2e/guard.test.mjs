@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 
 import {
-  collectStream, makeTempDir, runBastion, startBastion, startUpstream,
+  collectStream, makeTempDir, runBastion, startBastion, startUpstream, waitFor,
 } from './lib/harness.mjs';
 
 // Fake values of real formats (AWS's documented example key; a structurally valid GitHub token).
@@ -43,6 +43,7 @@ describe('guard on requests', () => {
     const streamed = await streamText(client, `Write to ${EMAIL} about the invoice`);
     assert.equal(streamed.text, `echo: Write to ${EMAIL} about the invoice`);
     assert.equal(streamed.finish, 'stop');
+    await waitFor(() => bastion.stderr().includes('guard_in=redact:pii.email'), { what: 'the access log' });
     assert.ok(!bastion.stderr().includes(EMAIL), 'the address reached the logs');
   });
 

@@ -3,15 +3,33 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iterator>
 
 #include "common/log.h"
+#include "gateway/filters/guard/guard_exchange.h"
 
 namespace bastion::gateway {
 namespace {
 
 double MillisSince(Clock::time_point start, Clock::time_point end) {
   return std::chrono::duration<double, std::milli>(end - start).count();
+}
+
+// " guard_in=redact:pii.email,pii.phone": the verdict and the rules behind it, never the text.
+void AppendGuard(std::string& line, std::string_view key, guard::Action verdict,
+                 const std::vector<guard::Finding>& findings) {
+  if (findings.empty()) return;
+  line.append(key).append(guard::ActionName(verdict));
+  char separator = ':';
+  std::vector<std::string_view> seen;
+  for (const guard::Finding& f : findings) {
+    if (std::find(seen.begin(), seen.end(), f.rule) != seen.end()) continue;
+    seen.push_back(f.rule);
+    line.push_back(separator);
+    line.append(f.rule);
+    separator = ',';
+  }
 }
 
 }  // namespace
@@ -40,6 +58,10 @@ std::string AccessLogFilter::Format(const Exchange& ex) {
     line.append(" role=").append(auth::RoleName(ex.identity->role));
   }
   if (!ex.auth_failure.empty()) line.append(" auth_failure=").append(ex.auth_failure);
+  if (ex.guard) {
+    AppendGuard(line, " guard_in=", ex.guard->input_verdict, ex.guard->input_findings);
+    AppendGuard(line, " guard_out=", ex.guard->output_verdict, ex.guard->output_findings);
+  }
   if (ex.client_gone) line += " client_gone=true";
   return line;
 }
