@@ -16,12 +16,14 @@ int CollectMatch(unsigned id, unsigned long long from, unsigned long long to, un
   return 0;
 }
 
-// Block-mode scan of `text`; merged raw matches land in `matches`.
-void ScanBlock(const PatternSet& set, std::string_view text, std::vector<RawMatch>& matches) {
+// Block-mode scan of `text`; merged raw matches land in `matches` (a rule's matches at most
+// `gap` bytes apart become one).
+void ScanBlock(const PatternSet& set, std::string_view text, std::vector<RawMatch>& matches,
+               size_t gap = 0) {
   matches.clear();
   hs_scan(set.database(), text.data(), static_cast<unsigned>(text.size()), 0, set.ScratchFor(),
           CollectMatch, &matches);
-  MergeMatches(matches);
+  MergeMatches(matches, gap);
 }
 
 // Block-mode scan of the parts of `text` around its digits: each stretch where digits are at
@@ -155,9 +157,9 @@ Detection Detector::Detect(std::string_view text) const {
   }
   if (normalized_) {
     Normalize(text, normalized);
-    ScanBlock(*normalized_, normalized.text, matches);
+    ScanBlock(*normalized_, normalized.text, matches, kIntentJoin);
     std::vector<Finding> intent;
-    ConfirmMatches(*normalized_, normalized.text, matches, intent);
+    ConfirmMatches(*normalized_, normalized.text, matches, intent, /*once_per_rule=*/true);
     for (Finding& f : intent) f.span = ToOriginal(normalized, f.span, text.size());
     ScoreIntent(intent, options_.intent_threshold, out);
   }

@@ -4,14 +4,14 @@
 
 namespace bastion::guard {
 
-void MergeMatches(std::vector<RawMatch>& matches) {
+void MergeMatches(std::vector<RawMatch>& matches, size_t gap) {
   std::sort(matches.begin(), matches.end(), [](const RawMatch& a, const RawMatch& b) {
     return a.rule != b.rule ? a.rule < b.rule : a.span.start < b.span.start;
   });
   size_t kept = 0;
   for (size_t i = 0; i < matches.size(); ++i) {
     if (kept > 0 && matches[kept - 1].rule == matches[i].rule &&
-        matches[i].span.start <= matches[kept - 1].span.end) {
+        matches[i].span.start <= matches[kept - 1].span.end + gap) {
       matches[kept - 1].span.end = std::max(matches[kept - 1].span.end, matches[i].span.end);
     } else {
       matches[kept++] = matches[i];
@@ -21,13 +21,18 @@ void MergeMatches(std::vector<RawMatch>& matches) {
 }
 
 void ConfirmMatches(const PatternSet& set, std::string_view text,
-                    const std::vector<RawMatch>& matches, std::vector<Finding>& out) {
+                    const std::vector<RawMatch>& matches, std::vector<Finding>& out,
+                    bool once_per_rule) {
+  const unsigned kNone = ~0u;
+  unsigned confirmed = kNone;  // matches come sorted by rule (MergeMatches)
   for (const RawMatch& m : matches) {
+    if (once_per_rule && m.rule == confirmed) continue;
     const Rule& rule = set.rule(m.rule);
     std::optional<Span> span = m.span;
     if (rule.confirm) span = rule.confirm(text, m.span);
     if (!span || span->end > text.size() || span->start >= span->end) continue;
     out.push_back(Finding{rule.category, rule.id, *span, rule.score, rule.placeholder});
+    confirmed = m.rule;
   }
 }
 

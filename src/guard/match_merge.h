@@ -16,12 +16,16 @@ struct RawMatch {
   Span span;
 };
 
-// Sorts `matches` and merges each rule's overlapping or touching spans in place.
-void MergeMatches(std::vector<RawMatch>& matches);
+// Sorts `matches` and merges each rule's overlapping or touching spans in place; with `gap`,
+// also spans at most that many bytes apart.
+void MergeMatches(std::vector<RawMatch>& matches, size_t gap = 0);
 
 // Runs each merged match through its rule's confirm and appends the survivors to `out`.
+// `once_per_rule`: stop confirming a rule's matches after its first finding (intent evidence
+// counts each rule once, and its confirm functions are the expensive ones).
 void ConfirmMatches(const PatternSet& set, std::string_view text,
-                    const std::vector<RawMatch>& matches, std::vector<Finding>& out);
+                    const std::vector<RawMatch>& matches, std::vector<Finding>& out,
+                    bool once_per_rule = false);
 
 // Where findings of different rules overlap, keeps the longest one (a secret over PII on
 // a tie): a card number is not also reported as a phone number.

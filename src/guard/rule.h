@@ -53,6 +53,11 @@ struct Rule {
 
 inline constexpr size_t kDigitReach = 48;
 
+// Anchor hits of one intent rule (TextForm::kNormalized) at most this far apart reach its
+// confirm as one candidate: confirm looks around its candidate, so each stretch of text is
+// checked once however many anchors it holds.
+inline constexpr size_t kIntentJoin = 120;
+
 // The rule sets, one per detector.
 const std::vector<Rule>& PiiRules();
 const std::vector<Rule>& SecretRules();

@@ -27,13 +27,18 @@ struct Floor {
   double precision, recall;
 };
 
-// Set a little below what the detectors measure, so a regression fails the suite. The
-// jailbreak, injection and harm corpora and floors arrive with their rule sets (issue 6 is
-// still open on them).
+// Set a little below what the detectors measure, so a regression fails the suite. The intent
+// corpora hold obfuscated positives the normaliser cannot undo yet (digits standing alone as
+// leet, "d0", spaced letters that run two words together), which bound their recall.
+// clang-format off
 constexpr Floor kFloors[] = {
     {Category::kPii, 0.95, 0.97},
     {Category::kSecret, 0.97, 0.97},
+    {Category::kJailbreak, 0.95, 0.95},
+    {Category::kInjection, 0.95, 0.90},
+    {Category::kHarm, 0.95, 0.92},
 };
+// clang-format on
 
 bool IsSpanCategory(Category c) { return c == Category::kPii || c == Category::kSecret; }
 
