@@ -2,6 +2,8 @@
 // client, wherever the stream cuts it, and PII it writes is redacted wherever it is cut.
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "guard/stream_guard.h"
 
 namespace bastion::guard {
@@ -27,6 +29,8 @@ struct Case {
   const char* name;
   std::string secret;
 };
+// Test names and failure messages show the kind of secret, never its bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 class SecretInStream : public ::testing::TestWithParam<Case> {};
 
