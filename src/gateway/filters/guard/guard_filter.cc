@@ -343,7 +343,6 @@ void GuardFilter::OnResponseData(Exchange& ex, std::string& data) {
   bool blocked = false;
   std::string rewritten = RewriteJsonStrings(
       doc, [&](std::string_view path, std::string_view text) -> std::optional<std::string> {
-        if (PathMatches(path, "choices.#.finish_reason") && blocked) return "content_filter";
         if (!IsAnswerText(path)) return std::nullopt;
         guard::Verdict v = guardrails_->Check(text, s.scope);
         s.output_verdict = std::max(s.output_verdict, v.action);
@@ -363,6 +362,14 @@ void GuardFilter::OnResponseData(Exchange& ex, std::string& data) {
             v.action >= guard::Action::kRedact ? output.Apply(text, v.findings) : std::string(text);
         return guardrails_->config().restore_redacted ? s.redaction.Restore(out) : out;
       });
+  if (blocked && ThreadParser().parse(rewritten).get(doc) == simdjson::SUCCESS) {
+    // Every choice's finish_reason says why the answer is empty.
+    rewritten = RewriteJsonStrings(
+        doc, [](std::string_view path, std::string_view) -> std::optional<std::string> {
+          if (PathMatches(path, "choices.#.finish_reason")) return "content_filter";
+          return std::nullopt;
+        });
+  }
   data = std::move(rewritten);
 }
 
