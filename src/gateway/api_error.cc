@@ -22,10 +22,8 @@ std::string ApiErrorJson(const ApiError& error) {
   w.Key("message").String(error.message);
   w.Key("type").String(error.type);
   w.Key("param");
-  if (error.param.empty())
-    w.Null();
-  else
-    w.String(error.param);
+  if (error.param.empty()) w.Null();
+  else w.String(error.param);
   w.Key("code").String(error.code);
   w.EndObject().EndObject();
   return w.Take();
@@ -46,31 +44,12 @@ http::Response ServerErrorResponse(int status, std::string_view message) {
   e.status = status;
   e.message = std::string(message);
   switch (status) {
-    case 400:
-      e.type = "invalid_request_error";
-      e.code = "malformed_http";
-      break;
-    case 408:
-      e.type = "invalid_request_error";
-      e.code = "request_timeout";
-      break;
-    case 413:
-      e.type = "invalid_request_error";
-      e.code = "request_too_large";
-      break;
-    case 431:
-      e.type = "invalid_request_error";
-      e.code = "headers_too_large";
-      break;
-    case 503:
-      e.type = "server_error";
-      e.code = "overloaded";
-      e.retry_after_seconds = 1;
-      break;
-    default:
-      e.type = "server_error";
-      e.code = "internal_error";
-      break;
+    case 400: e.type = "invalid_request_error"; e.code = "malformed_http"; break;
+    case 408: e.type = "invalid_request_error"; e.code = "request_timeout"; break;
+    case 413: e.type = "invalid_request_error"; e.code = "request_too_large"; break;
+    case 431: e.type = "invalid_request_error"; e.code = "headers_too_large"; break;
+    case 503: e.type = "server_error"; e.code = "overloaded"; e.retry_after_seconds = 1; break;
+    default: e.type = "server_error"; e.code = "internal_error"; break;
   }
   return ApiErrorResponse(e);
 }

@@ -10,10 +10,10 @@ namespace bastion::gateway {
 
 struct ApiError {
   int status = 500;
-  std::string type;             // invalid_request_error, not_found_error, upstream_error, ...
-  std::string code;             // machine-readable: model_not_found, invalid_json, ...
-  std::string message;          // tells the caller what to do next
-  std::string param;            // the offending request field, when there is one
+  std::string type;     // invalid_request_error, not_found_error, upstream_error, ...
+  std::string code;     // machine-readable: model_not_found, invalid_json, ...
+  std::string message;  // tells the caller what to do next
+  std::string param;    // the offending request field, when there is one
   int retry_after_seconds = 0;  // > 0 adds a Retry-After header
 
   static ApiError BadRequest(std::string code, std::string message, std::string param = "");
