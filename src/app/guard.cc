@@ -11,6 +11,7 @@
 
 #include "app/commands.h"
 #include "common/json_writer.h"
+#include "guard/classifier_prompt.h"
 #include "guard/guardrails.h"
 #include "guard/prompt_leak.h"
 #include "guard/redaction.h"
@@ -113,16 +114,20 @@ int Scan(const GuardFlags& flags) {
 }
 
 int ListRules() {
-  for (const auto* set : {&guard::PiiRules(), &guard::SecretRules(), &guard::IntentRules()}) {
-    for (const guard::Rule& r : *set) {
-      std::printf("%-10s %-36s score %.2f%s%s\n",
-                  std::string(guard::CategoryName(r.category)).c_str(), std::string(r.id).c_str(),
-                  r.score, r.placeholder.empty() ? "" : "  redacts as [",
-                  r.placeholder.empty() ? "" : (std::string(r.placeholder) + "_n]").c_str());
-    }
+  for (const guard::Rule& r : guard::AllRules()) {
+    std::string redacts =
+        r.placeholder.empty() ? "" : "  redacts as [" + std::string(r.placeholder) + "_n]";
+    std::printf("%-10s %-36s score %.2f%s\n", std::string(guard::CategoryName(r.category)).c_str(),
+                std::string(r.id).c_str(), r.score, redacts.c_str());
   }
   std::printf("%-10s %-36s score %.2f  (answers that repeat the system prompt)\n", "injection",
               std::string(guard::kSystemPromptLeakRule).c_str(), 1.0);
+  for (guard::Category c :
+       {guard::Category::kJailbreak, guard::Category::kInjection, guard::Category::kHarm}) {
+    std::printf("%-10s %-36s (guard.classifier_model answered \"unsafe\")\n",
+                std::string(guard::CategoryName(c)).c_str(),
+                std::string(guard::ClassifierRuleId(c)).c_str());
+  }
   return kExitOk;
 }
 

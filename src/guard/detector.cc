@@ -81,14 +81,6 @@ Result<std::shared_ptr<const PatternSet>> CompileSet(std::span<const Rule> rules
   return PatternSet::Compile(std::move(selected), mode);
 }
 
-std::vector<Rule> AllRules() {
-  std::vector<Rule> all;
-  for (const auto* set : {&PiiRules(), &SecretRules(), &IntentRules()}) {
-    all.insert(all.end(), set->begin(), set->end());
-  }
-  return all;
-}
-
 // Intent evidence: each rule counts once (its best score); a category is reported when the
 // noisy-OR of its rules reaches the threshold.
 void ScoreIntent(std::vector<Finding>& intent, double threshold, Detection& out) {
@@ -113,8 +105,7 @@ void ScoreIntent(std::vector<Finding>& intent, double threshold, Detection& out)
 }  // namespace
 
 Result<std::shared_ptr<const Detector>> Detector::Create(DetectorOptions options) {
-  static const std::vector<Rule> all = AllRules();
-  return Create(all, options);
+  return Create(AllRules(), options);
 }
 
 Result<std::shared_ptr<const Detector>> Detector::Create(std::span<const Rule> rules,

@@ -13,10 +13,8 @@ bool IsKnownRule(std::string_view id) {
   for (Category c : {Category::kJailbreak, Category::kInjection, Category::kHarm}) {
     if (id == ClassifierRuleId(c)) return true;
   }
-  for (const auto* set : {&PiiRules(), &SecretRules(), &IntentRules()}) {
-    for (const Rule& r : *set) {
-      if (r.id == id) return true;
-    }
+  for (const Rule& r : AllRules()) {
+    if (r.id == id) return true;
   }
   return false;
 }

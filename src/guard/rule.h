@@ -62,5 +62,7 @@ inline constexpr size_t kIntentJoin = 120;
 const std::vector<Rule>& PiiRules();
 const std::vector<Rule>& SecretRules();
 const std::vector<Rule>& IntentRules();  // jailbreak, injection, harm
+// All three, in that order: what the default detector compiles.
+const std::vector<Rule>& AllRules();
 
 }  // namespace bastion::guard

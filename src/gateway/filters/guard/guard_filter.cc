@@ -60,7 +60,6 @@ guard::StreamGuard& StreamFor(GuardExchange& s, const guard::Guardrails& g, int6
   return *slot;
 }
 
-// Writes a streamed choice with its delta's texts replaced by what the guard releases.
 // Records a leak of the system prompt as a finding; true when the policy blocks it.
 bool LeakBlocked(GuardExchange& s, const guard::Guardrails& g, size_t start) {
   guard::Finding f{guard::Category::kInjection,
@@ -87,6 +86,25 @@ bool StreamLeakBlocked(GuardExchange& s, const guard::Guardrails& g, int64_t ind
   return leaked && LeakBlocked(s, g, slot->leak_start());
 }
 
+// Guards the next piece of streamed text `which` (0 content, 1 reasoning) of choice `index`:
+// returns what may be sent now, records new findings, and sets `blocked` when the text must
+// end here. `finishing`: the text ends with this piece.
+std::string GuardPiece(GuardExchange& s, const guard::Guardrails& g, int64_t index, int which,
+                       std::string_view text, bool finishing, bool& blocked) {
+  blocked = StreamLeakBlocked(s, g, index, which, text, finishing) || blocked;
+  guard::StreamGuard& sg = StreamFor(s, g, index, which);
+  size_t known = sg.findings().size();
+  std::string released = sg.Push(text);
+  if (finishing) released += sg.Finish();
+  for (size_t i = known; i < sg.findings().size(); ++i) {
+    s.output_findings.push_back(sg.findings()[i]);
+    s.output_verdict = std::max(s.output_verdict, sg.findings()[i].action);
+  }
+  blocked = blocked || sg.blocked();
+  if (blocked) s.output_verdict = guard::Action::kBlock;
+  return released;
+}
+
 // "finish_reason": content_filter when the guard ended the text, else the upstream's (or null).
 void WriteFinishReason(JsonWriter& w, bool blocked, const std::string_view* finish) {
   w.Key("finish_reason");
@@ -106,11 +124,7 @@ void WriteTextChoice(JsonWriter& w, simdjson::dom::object choice, std::string_vi
   if (choice["index"].get(index) != simdjson::SUCCESS) index = 0;
   std::string_view finish;
   bool finishing = choice["finish_reason"].get(finish) == simdjson::SUCCESS;
-  blocked = StreamLeakBlocked(s, g, index, 0, text, finishing) || blocked;
-  guard::StreamGuard& sg = StreamFor(s, g, index, 0);
-  std::string released = sg.Push(text);
-  if (finishing) released += sg.Finish();
-  blocked = blocked || sg.blocked();
+  std::string released = GuardPiece(s, g, index, 0, text, finishing, blocked);
   w.BeginObject();
   for (auto [key, value] : choice) {
     if (key == "text" || key == "finish_reason") continue;
@@ -121,6 +135,7 @@ void WriteTextChoice(JsonWriter& w, simdjson::dom::object choice, std::string_vi
   w.EndObject();
 }
 
+// Writes a streamed choice with its delta's texts replaced by what the guard releases.
 void WriteChoice(JsonWriter& w, simdjson::dom::object choice, GuardExchange& s,
                  const guard::Guardrails& g, bool& blocked) {
   std::string_view completion_text;
@@ -139,11 +154,7 @@ void WriteChoice(JsonWriter& w, simdjson::dom::object choice, GuardExchange& s,
     std::string_view text;
     bool present = has_delta && delta[names[which]].get(text) == simdjson::SUCCESS;
     if (!present && !finishing) continue;
-    blocked = StreamLeakBlocked(s, g, index, which, text, finishing) || blocked;
-    guard::StreamGuard& sg = StreamFor(s, g, index, which);
-    released[which] = sg.Push(text);
-    if (finishing) released[which] += sg.Finish();
-    blocked = blocked || sg.blocked();
+    released[which] = GuardPiece(s, g, index, which, text, finishing, blocked);
   }
   w.BeginObject();
   for (auto [key, value] : choice) {
@@ -230,14 +241,9 @@ void GuardFilter::OnStreamEnd(Exchange& ex, std::vector<std::string>& events) {
   for (auto& [index, pair] : s.streams) {
     for (int which = 0; which < 2; ++which) {
       if (!pair[which]) continue;
-      guard::StreamGuard& sg = *pair[which];
-      size_t before = sg.findings().size();
-      std::string rest = sg.Finish();
-      s.output_findings.insert(s.output_findings.end(),
-                               sg.findings().begin() + static_cast<long>(before),
-                               sg.findings().end());
-      if (sg.blocked()) {
-        s.output_verdict = guard::Action::kBlock;
+      bool blocked = false;
+      std::string rest = GuardPiece(s, *guardrails_, index, which, {}, true, blocked);
+      if (blocked) {
         events.push_back(HeldChunk(s, index, which, "", true));
         return;
       }
@@ -297,10 +303,6 @@ void GuardFilter::OnResponseData(Exchange& ex, std::string& data) {
   if (ThreadParser().parse(data).get(doc) != simdjson::SUCCESS || doc.get(root)) return;
   simdjson::dom::array choices;
   if (root["choices"].get(choices) != simdjson::SUCCESS) return;
-  size_t before = 0;
-  for (auto& streams : s.streams) {
-    for (auto& sg : streams.second) before += sg ? sg->findings().size() : 0;
-  }
   if (ex.inference->stream) {
     RememberChunk(root, s);
     bool blocked = false;
@@ -324,19 +326,7 @@ void GuardFilter::OnResponseData(Exchange& ex, std::string& data) {
       w.EndArray();
     }
     data = w.EndObject().Take();
-    std::vector<guard::Finding> found;
-    for (auto& streams : s.streams) {
-      for (auto& sg : streams.second) {
-        if (sg) found.insert(found.end(), sg->findings().begin(), sg->findings().end());
-      }
-    }
-    if (found.size() > before) {
-      std::vector<guard::Finding> fresh(found.begin() + static_cast<long>(before), found.end());
-      for (const auto& f : fresh) s.output_verdict = std::max(s.output_verdict, f.action);
-      s.output_findings.insert(s.output_findings.end(), fresh.begin(), fresh.end());
-    }
-    if (blocked) s.output_verdict = guard::Action::kBlock;
-    return;
+    return;  // GuardPiece recorded the findings and the verdict
   }
   guard::Redaction output;
   output.NumberAfter(s.redaction);
