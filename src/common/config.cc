@@ -145,6 +145,7 @@ Status ReadLicenses(const toml::table& t, std::string_view origin, LicensePolicy
 Status ReadRoot(const toml::table& root, std::string_view origin, Config& c) {
   TableReader r(root, "", origin);
   r.String("log_level", c.log_level);
+  r.String("log_format", c.log_format);
   const toml::table* server = r.Table("server");
   const toml::table* upstream = r.Table("upstream");
   const toml::table* engine = r.Table("engine");
@@ -152,7 +153,11 @@ Status ReadRoot(const toml::table& root, std::string_view origin, Config& c) {
   const toml::table* licenses = r.Table("licenses");
   const toml::table* auth = r.Table("auth");
   const toml::table* guard = r.Table("guard");
+  const toml::table* audit = r.Table("audit");
   if (Status st = r.Finish(); !st.ok()) return st;
+  if (audit) {
+    if (Status st = ReadAuditConfig(*audit, origin, c.audit); !st.ok()) return st;
+  }
   if (guard) {
     if (Status st = ReadGuardConfig(*guard, origin, c.guard); !st.ok()) return st;
   }
@@ -283,6 +288,10 @@ Status ValidateConfig(const Config& config) {
   if (!kLevels.count(config.log_level)) {
     return Status::InvalidArgument("log_level must be one of trace, debug, info, warn, error, off");
   }
+  if (config.log_format != "text" && config.log_format != "json") {
+    return Status::InvalidArgument("log_format must be \"text\" or \"json\"");
+  }
+  if (Status st = ValidateAuditConfig(config); !st.ok()) return st;
   return ValidateAuthConfig(config);
 }
 

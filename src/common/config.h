@@ -156,6 +156,36 @@ struct GuardConfig {
   std::vector<std::pair<std::string, GuardActions>> roles, models, keys;
 };
 
+// [audit]: one event per request, chained and signed (docs/audit.md).
+// What an event may keep of the prompt and the completion.
+enum class ContentPolicy {
+  kNone,       // nothing: keyed digests only (the default)
+  kRedacted,   // the text after the guard's PII and secret redaction
+  kEncrypted,  // sealed to the auditor's public key; the server cannot read it back
+};
+
+struct AuditConfig {
+  bool enabled = true;
+  // postgresql://... for a trail shared by several gateways; empty: SQLite DATA_DIR/audit.db.
+  // Holds a password: never log it.
+  std::string store_url;
+  ContentPolicy content = ContentPolicy::kNone;
+  // Overrides by role and by key id ("key:<id>" subjects use the id); the key wins.
+  std::vector<std::pair<std::string, ContentPolicy>> roles, keys;
+  std::string auditor_public_key_file;  // needed when any policy is "encrypted"
+  std::string signing_key_file;         // Ed25519 checkpoint key; empty: DATA_DIR/audit-signing.key
+  std::string digest_key_file;          // keyed-digest secret; empty: DATA_DIR/audit-digest.key
+  Millis retain_metadata{90LL * 86'400'000};  // events older than this are purged
+  Millis retain_content{30LL * 86'400'000};   // stored content older than this is erased
+  Millis purge_interval{3'600'000};           // how often the purge job runs; 0: never
+  Millis checkpoint_interval{1'000};          // at most this long between signed checkpoints
+  int max_batch = 1024;                       // events per group commit
+  int queue_capacity = 65536;                 // events waiting; beyond, requests fail with 503
+};
+
+// The name a policy has in config files and events: "none", "redacted", "encrypted".
+std::string_view ContentPolicyName(ContentPolicy policy);
+
 struct Config {
   ServerConfig server;
   UpstreamPolicy upstream;
@@ -164,7 +194,9 @@ struct Config {
   LicensePolicy licenses;
   AuthConfig auth;
   GuardConfig guard;
+  AuditConfig audit;
   std::string log_level = "info";
+  std::string log_format = "text";  // "text" or "json" (one JSON object per line)
 };
 
 // Parses TOML text; `origin` names the source in error messages. Unknown keys are errors.

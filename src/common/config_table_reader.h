@@ -127,5 +127,8 @@ Status ReadAuthConfig(const toml::table& table, std::string_view origin, AuthCon
 struct GuardConfig;
 // Reads the [guard] table (guard_config.cc).
 Status ReadGuardConfig(const toml::table& table, std::string_view origin, GuardConfig& guard);
+// [audit] (audit_config.cc).
+Status ReadAuditConfig(const toml::table& table, std::string_view origin, AuditConfig& audit);
+Status ValidateAuditConfig(const Config& config);
 
 }  // namespace bastion

@@ -10,7 +10,7 @@
 #include <iterator>
 #include <memory>
 
-#include "auth/keys/postgres_server.h"
+#include "common/postgres_server.h"
 #include "common/temp_dir.h"
 
 namespace bastion::auth {

@@ -11,7 +11,7 @@
 
 #include "auth/keys/key_checks.h"
 #include "auth/keys/key_directory.h"
-#include "auth/keys/postgres_server.h"
+#include "common/postgres_server.h"
 #include "common/temp_dir.h"
 
 namespace bastion::auth {

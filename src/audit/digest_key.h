@@ -1,0 +1,42 @@
+#pragma once
+// Keyed digests (HMAC-SHA256, truncated to 128 bits, hex): repeated prompts, completions and
+// client addresses correlate across events and gateways sharing the key, without being readable
+// or guessable from the trail alone.
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace bastion::audit {
+
+class DigestKey {
+ public:
+  // Reads the 32-byte key at `path` (64 hex digits), or makes one there (0600).
+  static Result<DigestKey> LoadOrCreate(const std::string& path);
+  explicit DigestKey(std::string key) : key_(std::move(key)) {}
+
+  std::string Digest(std::string_view text) const;
+
+  // A digest fed piece by piece (a streamed completion).
+  class Running {
+   public:
+    explicit Running(const DigestKey& key);
+    ~Running();
+    Running(const Running&) = delete;
+    Running& operator=(const Running&) = delete;
+    void Update(std::string_view text);
+    bool empty() const { return empty_; }
+    std::string Final();
+
+   private:
+    void* ctx_;  // EVP_MAC_CTX
+    bool empty_ = true;
+  };
+
+ private:
+  std::string key_;
+};
+
+}  // namespace bastion::audit
