@@ -30,5 +30,6 @@ Command RegisterVersion(CLI::App& app);
 Command RegisterKeys(CLI::App& app);
 Command RegisterRoutes(CLI::App& app);
 Command RegisterGuard(CLI::App& app);
+Command RegisterAudit(CLI::App& app);
 
 }  // namespace bastion::app

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   add(&bastion::app::RegisterKeys);
   add(&bastion::app::RegisterRoutes);
   add(&bastion::app::RegisterGuard);
+  add(&bastion::app::RegisterAudit);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -35,6 +35,7 @@ struct ServeFlags {
   bool check_only = false;
   int threads = -1;
   std::string log_level;
+  std::string log_format;
 };
 
 int Fail(int code, const std::string& message) {
@@ -53,6 +54,7 @@ Result<Config> BuildConfig(const ServeFlags& flags) {
   if (!flags.data_dir.empty()) config.server.data_dir = flags.data_dir;
   if (flags.threads >= 0) config.server.threads = flags.threads;
   if (!flags.log_level.empty()) config.log_level = flags.log_level;
+  if (!flags.log_format.empty()) config.log_format = flags.log_format;
   if (flags.insecure_no_auth) config.server.insecure_no_auth = true;
   if (flags.allow_public_plaintext) config.server.allow_public_plaintext = true;
   for (const auto& spec : flags.upstreams) {
@@ -133,7 +135,7 @@ int Serve(const ServeFlags& flags) {
                 config->server.listen.c_str());
     return kExitOk;
   }
-  InitLogging(config->log_level);
+  InitLogging(config->log_level, config->log_format);
   if (Status st = PrepareDataDir(config->server.data_dir); !st.ok()) {
     return Fail(kExitFailure, st.message());
   }
@@ -235,6 +237,9 @@ Command RegisterServe(CLI::App& app) {
   cmd->add_option("--threads", flags->threads, "Worker threads (default: one per core)");
   cmd->add_option("--log-level", flags->log_level,
                   "trace|debug|info|warn|error|off (default info)");
+  cmd->add_option("--log-format", flags->log_format,
+                  "text|json (default text): json writes one JSON object per line")
+      ->check(CLI::IsMember({"text", "json"}));
   return [flags] { return Serve(*flags); };
 }
 

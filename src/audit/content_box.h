@@ -19,10 +19,11 @@ struct AuditorKeyPair {
 };
 
 AuditorKeyPair MakeAuditorKeyPair();
-// Writes `<prefix>.pub` and `<prefix>.key` (0600); refuses to overwrite either.
+// The public key that belongs to `secret_key`.
+std::string AuditorPublicKey(std::string_view secret_key);
+// Writes `<prefix>.pub` and `<prefix>.key` (key_file.h; the secret 0600); refuses to
+// overwrite either.
 Status WriteAuditorKeyPair(const AuditorKeyPair& pair, const std::string& prefix);
-// Reads a 32-byte key file (64 hex digits).
-Result<std::string> ReadKeyFile(const std::string& path);
 
 // "sealed:v1:" + base64 of the sealed box of `plaintext`.
 std::string Seal(std::string_view public_key, std::string_view plaintext);

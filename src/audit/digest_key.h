@@ -3,7 +3,6 @@
 // client addresses correlate across events and gateways sharing the key, without being readable
 // or guessable from the trail alone.
 
-#include <memory>
 #include <string>
 #include <string_view>
 
@@ -17,23 +16,8 @@ class DigestKey {
   static Result<DigestKey> LoadOrCreate(const std::string& path);
   explicit DigestKey(std::string key) : key_(std::move(key)) {}
 
+  // 32 hex digits. Thread-safe.
   std::string Digest(std::string_view text) const;
-
-  // A digest fed piece by piece (a streamed completion).
-  class Running {
-   public:
-    explicit Running(const DigestKey& key);
-    ~Running();
-    Running(const Running&) = delete;
-    Running& operator=(const Running&) = delete;
-    void Update(std::string_view text);
-    bool empty() const { return empty_; }
-    std::string Final();
-
-   private:
-    void* ctx_;  // EVP_MAC_CTX
-    bool empty_ = true;
-  };
 
  private:
   std::string key_;

@@ -20,10 +20,15 @@ class Signer {
   static Result<std::unique_ptr<Signer>> Load(const std::string& path);
 
   const std::string& public_key() const { return public_key_hex_; }
+  // Writes the public key (64 hex digits) beside the key file, "audit-signing.pub" for
+  // "audit-signing.key", for verifiers elsewhere; keeps a file that is already there.
+  Status WritePublicKey(const std::string& key_path) const;
+  static std::string PublicKeyPath(const std::string& key_path);
   Checkpoint Sign(int64_t seq, std::string_view hash, int64_t time_ms) const;
 
  private:
   Signer() = default;
+  static Result<std::unique_ptr<Signer>> FromSeed(std::string seed);
   unsigned char secret_[64];
   std::string public_key_hex_;
 };

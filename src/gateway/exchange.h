@@ -16,6 +16,7 @@
 namespace bastion::gateway {
 
 struct GuardExchange;  // the guard's per-request state (filters/guard/guard_exchange.h)
+struct AuditExchange;  // the audit's per-request state (filters/audit/audit_filter.cc)
 
 using Clock = std::chrono::steady_clock;
 
@@ -43,6 +44,8 @@ struct Exchange {
 
   // Guardrails: what the guard found and decided, on the request and on the answer.
   std::shared_ptr<GuardExchange> guard;
+  // Audit: the answer's text as sent, for its digest; whether the event is written.
+  std::shared_ptr<AuditExchange> audit;
 
   // Filled in as the response goes out.
   int status = 0;
@@ -56,6 +59,7 @@ struct Exchange {
   int64_t prompt_tokens = -1;
   int64_t completion_tokens = -1;
   int64_t content_events = 0;  // streamed events carrying choices, when usage never comes
+  std::string finish_reason;   // the last choice's, as sent to the client
 
   std::string_view body() const { return rewritten_body ? *rewritten_body : request.body; }
 };

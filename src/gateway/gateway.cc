@@ -1,12 +1,11 @@
 #include "gateway/gateway.h"
 
-#include "gateway/filters/guard/guard_filter.h"
-
 #include "auth/limits/limiter_factory.h"
 #include "common/json_writer.h"
 #include "gateway/embedded/embedded_backend.h"
 #include "gateway/embedded/model_admission.h"
 #include "gateway/filters/access_log/access_log_filter.h"
+#include "gateway/filters/audit/audit_filter.h"
 #include "gateway/filters/auth/auth_filter.h"
 #include "gateway/filters/guard/guard_filter.h"
 #include "gateway/filters/metrics/metrics_filter.h"
@@ -120,6 +119,28 @@ Status Gateway::SetUpAccessControl(bool check_only) {
   chain_.Add(std::make_unique<AccessLogFilter>());
   chain_.Add(std::make_unique<AuthFilter>(authenticator_.get(), *limiter_, metrics_, options));
   if (guardrails_) chain_.Add(std::make_unique<GuardFilter>(guardrails_, metrics_));
+  return SetUpAudit();
+}
+
+Status Gateway::SetUpAudit() {
+  const Config& c = *config_;
+  if (!c.audit.enabled) return Status::Ok();
+  auto log = audit::AuditLog::Open(c.audit, c.server.data_dir, metrics_);
+  if (!log.ok()) return log.status();
+  audit_log_ = std::move(*log);
+  // Content under "redacted" loses PII and secrets whatever the guard's actions say.
+  bool redacted = c.audit.content == ContentPolicy::kRedacted;
+  for (const auto& [name, policy] : c.audit.roles) redacted |= policy == ContentPolicy::kRedacted;
+  for (const auto& [name, policy] : c.audit.keys) redacted |= policy == ContentPolicy::kRedacted;
+  std::shared_ptr<const guard::Guardrails> redactor = guardrails_;
+  if (redacted && !redactor) {
+    auto created = guard::Guardrails::Create(GuardConfig{});
+    if (!created.ok()) return created.status();
+    redactor = std::move(*created);
+  }
+  auto filter = std::make_unique<AuditFilter>(*audit_log_, redacted ? redactor : nullptr);
+  audit_ = filter.get();
+  chain_.Add(std::move(filter));
   return Status::Ok();
 }
 
@@ -202,7 +223,7 @@ bool Gateway::Ready() const {
 
 http::Awaitable<void> Gateway::Handle(http::Request& request, http::ResponseWriter& writer) {
   Exchange ex(request);
-  ResponseChannel out(ex, chain_, writer);
+  ResponseChannel out(ex, chain_, writer, audit_);
   RouteMatch match = Match(request.method, request.Path());
   const Route* route = match.route;
   ex.route = route ? std::string(route->spec.pattern) : "unmatched";

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "audit/audit_log.h"
 #include "auth/authenticator.h"
 #include "auth/limits/limiter.h"
 #include "common/config.h"
@@ -20,6 +21,8 @@
 #include "http/response_writer.h"
 
 namespace bastion::gateway {
+
+class AuditFilter;
 
 // One route as the access policy sees it: `bastion routes` prints these, and the access
 // matrix test walks them all.
@@ -74,6 +77,8 @@ class Gateway {
   Gateway(std::shared_ptr<const Config> config, MetricsRegistry& metrics);
   Status SetUpAccessControl(bool check_only);
   Status SetUpGuardClassifier();
+  // The audit trail and its filter (the chain's last, so it sees the answer as sent).
+  Status SetUpAudit();
   // Every route the gateway serves. A new route names the permission it needs; one that no
   // role holds is refused to everyone (auth::RoleGrants).
   static const std::vector<Route>& RouteTable();
@@ -99,6 +104,8 @@ class Gateway {
   std::unique_ptr<KeysApi> keys_api_;
   std::shared_ptr<const guard::Guardrails> guardrails_;  // null when guard.enabled is false
   std::unique_ptr<GuardClassifier> classifier_;          // the guard's second stage, if any
+  std::unique_ptr<audit::AuditLog> audit_log_;           // null when audit.enabled is false
+  AuditFilter* audit_ = nullptr;                         // in chain_, when audit_log_ is set
   FilterChain chain_;
   std::map<std::string, Model, std::less<>> models_;
   std::unique_ptr<HealthChecker> health_;

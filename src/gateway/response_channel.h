@@ -1,7 +1,10 @@
 #pragma once
 // How a backend answers: whole JSON responses, or a server-sent-event stream. Runs the
 // chain's output filters on every piece and keeps the Exchange's record (status, first byte,
-// bytes) up to date. One per request, on the connection's thread.
+// bytes) up to date. Before the last bytes of a response (a whole body, a stream's "[DONE]",
+// error event or end) the exchange's audit event is made durable; when it cannot be, the
+// response fails with 503 audit_unavailable instead. One per request, on the connection's
+// thread.
 
 #include <string>
 #include <string_view>
@@ -12,10 +15,14 @@
 
 namespace bastion::gateway {
 
+class AuditFilter;
+
 class ResponseChannel {
  public:
-  ResponseChannel(Exchange& ex, const FilterChain& chain, http::ResponseWriter& writer)
-      : ex_(ex), chain_(chain), writer_(writer) {}
+  // `audit` may be null (audit.enabled = false).
+  ResponseChannel(Exchange& ex, const FilterChain& chain, http::ResponseWriter& writer,
+                  AuditFilter* audit = nullptr)
+      : ex_(ex), chain_(chain), writer_(writer), audit_(audit) {}
 
   // A whole response; `filter_output` runs OnResponseData on the body first.
   http::Awaitable<bool> SendJson(int status, std::string body, bool filter_output = true);
@@ -39,10 +46,13 @@ class ResponseChannel {
   void MarkFirstByte();
   // What filters held back, as events, once per stream: before "[DONE]" or an error event.
   void AppendHeldEvents();
+  // Makes the exchange's audit event durable; false when it could not be written.
+  http::Awaitable<bool> Record();
 
   Exchange& ex_;
   const FilterChain& chain_;
   http::ResponseWriter& writer_;
+  AuditFilter* audit_;
   bool streaming_ = false;
   bool stream_ended_ = false;
   std::string scratch_;

@@ -145,13 +145,15 @@ describe('stories260K', { skip }, () => {
     assert.equal(content.map((t) => t.token).join(''), res.choices[0].message.content);
   });
 
-  test('/metrics counts the engine\'s tokens', async () => {
+  test('/metrics counts the engine\'s tokens and times its decoding', async () => {
     await client.completions.create({ model: 'stories260K', prompt: 'Once upon a time', max_tokens: 7, temperature: 0 });
     const text = (await request({ port: bastion.port, path: '/metrics' })).body;
     const value = (name) => Number(text.match(new RegExp(`^${name}\\{model="stories260K"\\} (\\d+)`, 'm'))?.[1]);
     assert.ok(value('bastion_engine_completion_tokens_total') >= 7, text);
     assert.ok(value('bastion_engine_prompt_tokens_total') >= 5, text);
     assert.equal(value('bastion_engine_requests_in_flight'), 0);
+    // One observation per request that decoded past its first token.
+    assert.ok(value('bastion_engine_time_per_output_token_seconds_count') >= 1, text);
   });
 
   test('limits answer 400 in OpenAI form, and the server keeps serving', async () => {

@@ -34,13 +34,14 @@ struct ParsedUrl {
   std::string password;  // decoded
 };
 
-Result<ParsedUrl> ParseUrl(const std::string& url, const std::string& raw_password) {
+Result<ParsedUrl> ParseUrl(const std::string& url, const std::string& raw_password,
+                           const std::string& setting) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
   if (options == nullptr) {
     std::string message = WithoutSecret(error ? error : "out of memory", raw_password);
     PQfreemem(error);
-    return Status::InvalidArgument("auth.key_store_url is not a PostgreSQL URL: " + message);
+    return Status::InvalidArgument(setting + " is not a PostgreSQL URL: " + message);
   }
   std::string host = "localhost", port = "5432", db;
   ParsedUrl parsed;
@@ -78,14 +79,16 @@ int64_t PgRows::Int(int row, int column) const {
 }
 int64_t PgRows::affected() const { return std::strtoll(PQcmdTuples(result_.get()), nullptr, 10); }
 
-PgConnection::PgConnection(pg_conn* conn, std::string server, std::vector<std::string> secrets)
-    : conn_(conn), server_(std::move(server)), secrets_(std::move(secrets)) {}
+PgConnection::PgConnection(pg_conn* conn, std::string server, std::vector<std::string> secrets,
+                           std::string what)
+    : conn_(conn), server_(std::move(server)), secrets_(std::move(secrets)), what_(std::move(what)) {}
 
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
-Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& url) {
+Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& url,
+                                                            const PgPurpose& purpose) {
   std::string raw = RawPassword(url);
-  auto parsed = ParseUrl(url, raw);
+  auto parsed = ParseUrl(url, raw, purpose.setting);
   if (!parsed.ok()) return parsed.status();
   std::vector<std::string> secrets;
   for (const std::string& s : {raw, parsed->password}) {
@@ -100,11 +103,11 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& u
   const char* values[] = {
       "5", "-c statement_timeout=5000", "30", "10", "3", "15000", url.c_str(), nullptr};
   std::unique_ptr<PgConnection> conn(new PgConnection(
-      PQconnectdbParams(keywords, values, /*expand_dbname=*/1), parsed->server, secrets));
+      PQconnectdbParams(keywords, values, /*expand_dbname=*/1), parsed->server, secrets, purpose.what));
   if (conn->conn_ == nullptr) return Status::Internal("libpq: out of memory");
   PQsetNoticeProcessor(conn->conn_, IgnoreNotice, nullptr);
   if (PQstatus(conn->conn_) != CONNECTION_OK) {
-    return Status::Unavailable("cannot reach the PostgreSQL key store at " + conn->server_ + ": " +
+    return Status::Unavailable("cannot reach the " + purpose.what + " at " + conn->server_ + ": " +
                                conn->Scrub(Trimmed(PQerrorMessage(conn->conn_))));
   }
   return conn;
@@ -118,7 +121,7 @@ std::string PgConnection::Scrub(std::string message) const {
 Status PgConnection::Reconnect() {
   PQreset(conn_);
   if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
-  return Status::Unavailable("lost the PostgreSQL key store at " + server_ + ": " +
+  return Status::Unavailable("lost the " + what_ + " at " + server_ + ": " +
                              Scrub(Trimmed(PQerrorMessage(conn_))));
 }
 
@@ -145,7 +148,7 @@ Result<PgRows> PgConnection::ExecOnce(const char* sql, const std::vector<std::st
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return rows;
   std::string message = Scrub(Trimmed(result ? PQresultErrorMessage(result) : ""));
   if (message.empty()) message = Scrub(Trimmed(PQerrorMessage(conn_)));
-  message = "PostgreSQL key store at " + server_ + ": " + message;
+  message = what_ + " at " + server_ + ": " + message;
   if (PQstatus(conn_) != CONNECTION_OK) return Status::Unavailable(message);
   return Status::IoError(message);
 }

@@ -36,11 +36,18 @@ class PgRows {
   std::unique_ptr<pg_result, Clear> result_;
 };
 
+// What a connection is for, as its messages name it.
+struct PgPurpose {
+  std::string what = "PostgreSQL key store";  // "cannot reach the <what> at host:port/db"
+  std::string setting = "auth.key_store_url";  // the config key the URL came from
+};
+
 class PgConnection {
  public:
   // `url`: postgresql://[user[:password]@]host[:port]/db[?...]. Unavailable when the server
   // cannot be reached; InvalidArgument when the URL does not parse.
-  static Result<std::unique_ptr<PgConnection>> Connect(const std::string& url);
+  static Result<std::unique_ptr<PgConnection>> Connect(const std::string& url,
+                                                       const PgPurpose& purpose = {});
   ~PgConnection();
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
@@ -52,7 +59,8 @@ class PgConnection {
   const std::string& server() const { return server_; }
 
  private:
-  PgConnection(pg_conn* conn, std::string server, std::vector<std::string> secrets);
+  PgConnection(pg_conn* conn, std::string server, std::vector<std::string> secrets,
+               std::string what);
   Status Reconnect();
   Result<PgRows> ExecOnce(const char* sql, const std::vector<std::string>& params);
   std::string Scrub(std::string message) const;
@@ -60,6 +68,7 @@ class PgConnection {
   pg_conn* conn_;
   std::string server_;
   std::vector<std::string> secrets_;  // the password as written and as decoded
+  std::string what_;                  // PgPurpose::what
   bool in_transaction_ = false;
 };
 

@@ -4,7 +4,7 @@ namespace bastion::auth {
 
 SqliteStatement::SqliteStatement(sqlite3* db, const char* sql) : db_(db) {
   if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
-    status_ = Status::Internal(std::string("key store: ") + sqlite3_errmsg(db));
+    status_ = Status::Internal(std::string("SQLite: ") + sqlite3_errmsg(db));
   }
 }
 
@@ -27,7 +27,7 @@ bool SqliteStatement::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc != SQLITE_DONE) {
-    status_ = Status::IoError(std::string("key store: ") + sqlite3_errmsg(db_));
+    status_ = Status::IoError(std::string("SQLite: ") + sqlite3_errmsg(db_));
   }
   return false;
 }

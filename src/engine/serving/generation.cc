@@ -19,9 +19,18 @@ void Generation::Append(std::string_view text, SampledToken token) {
     std::lock_guard lock(mu_);
     pending_.text += text;
     pending_.tokens.push_back(std::move(token));
+    last_token_at_ = std::chrono::steady_clock::now();
+    if (completion_ == 0) first_token_at_ = last_token_at_;
     ++completion_;
   }
   notify_();
+}
+
+double Generation::DecodeSecondsPerToken() {
+  std::lock_guard lock(mu_);
+  if (completion_ < 2) return 0;
+  std::chrono::duration<double> decoding = last_token_at_ - first_token_at_;
+  return decoding.count() / static_cast<double>(completion_ - 1);
 }
 
 void Generation::Finish(FinishReason reason, std::string_view text, std::string error) {

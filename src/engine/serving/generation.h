@@ -4,6 +4,7 @@
 // takes what has arrived whenever it likes, from any thread.
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <mutex>
@@ -51,6 +52,10 @@ class Generation {
   // The scheduler drops the request before its next step and frees its memory.
   void Cancel() { cancelled_ = true; }
   bool cancelled() const { return cancelled_; }
+  // Seconds per completion token after the first (which the prompt's prefill produced):
+  // the time from the first token to the last over the tokens between them. 0 while fewer
+  // than two tokens have arrived. Thread-safe.
+  double DecodeSecondsPerToken();
 
   // Scheduler's side; thread-safe. Each call notifies.
   void Append(std::string_view text, SampledToken token);
@@ -60,8 +65,9 @@ class Generation {
 
  private:
   std::mutex mu_;
-  Update pending_;         // guarded by mu_
-  size_t completion_ = 0;  // guarded by mu_
+  Update pending_;                                                        // guarded by mu_
+  size_t completion_ = 0;                                                 // guarded by mu_
+  std::chrono::steady_clock::time_point first_token_at_, last_token_at_;  // guarded by mu_
   std::atomic<bool> cancelled_{false};
   std::function<void()> notify_;
 };

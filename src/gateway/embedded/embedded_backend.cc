@@ -107,6 +107,11 @@ Result<std::unique_ptr<EmbeddedBackend>> EmbeddedBackend::Create(const ModelConf
   b->meters_.in_flight =
       &metrics.GetGauge("bastion_engine_requests_in_flight",
                         "Requests queued or generating in the embedded engine", labels);
+  // 1 / this is a stream's decode speed in tokens/s (docs/monitoring.md).
+  b->meters_.time_per_output_token = &metrics.GetHistogram(
+      "bastion_engine_time_per_output_token_seconds",
+      "Per request: seconds per generated token after the first (decode speed)", labels,
+      LatencyBuckets());
   return b;
 }
 
@@ -213,6 +218,9 @@ http::Awaitable<void> EmbeddedBackend::Serve(Exchange& ex, ResponseChannel& out)
   const engine::Generation::Update last = generation->Take();
   meters_.prompt_tokens->Inc(last.prompt_tokens);
   meters_.completion_tokens->Inc(last.completion_tokens);
+  if (double per_token = generation->DecodeSecondsPerToken(); per_token > 0) {
+    meters_.time_per_output_token->Observe(per_token);
+  }
   ex.prompt_tokens = static_cast<int64_t>(last.prompt_tokens);
   ex.completion_tokens = static_cast<int64_t>(last.completion_tokens);
 }

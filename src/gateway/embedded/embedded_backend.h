@@ -54,6 +54,7 @@ class EmbeddedBackend : public Backend {
     Counter* prompt_tokens;
     Counter* completion_tokens;
     Gauge* in_flight;  // requests queued or generating
+    Histogram* time_per_output_token;
   } meters_{};
 };
 

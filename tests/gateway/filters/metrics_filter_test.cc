@@ -30,5 +30,31 @@ TEST(MetricsFilterTest, CountsByRouteModelStatus) {
             std::string::npos);
 }
 
+TEST(MetricsFilterTest, CountsTokensByModelAndKind) {
+  MetricsRegistry registry;
+  MetricsFilter f(registry);
+  http::Request req;
+  auto complete = [&](std::string model, int64_t prompt, int64_t completion) {
+    Exchange ex(req);
+    ex.route = "/v1/chat/completions";
+    ex.model = std::move(model);
+    ex.status = 200;
+    ex.inference = InferenceRequest{};
+    ex.prompt_tokens = prompt;
+    ex.completion_tokens = completion;
+    f.OnComplete(ex);
+  };
+  complete("m", 10, 3);
+  complete("m", 5, 7);
+  complete("m", -1, -1);  // no usage reported
+  complete("", 4, 4);     // an unknown model gets no series
+  std::string text = registry.RenderPrometheus();
+  EXPECT_NE(text.find(R"(bastion_tokens_total{model="m",kind="prompt"} 15)"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"(bastion_tokens_total{model="m",kind="completion"} 10)"),
+            std::string::npos);
+  EXPECT_EQ(text.find(R"(bastion_tokens_total{model="-")"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bastion::gateway

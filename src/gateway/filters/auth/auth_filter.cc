@@ -59,6 +59,7 @@ FilterResult AuthFilter::OnHeaders(Exchange& ex) {
   const std::string& address = ex.request.remote_address;
   if (int64_t wait = backoff_.RetryAfterMs(address, now); wait > 0) {
     ex.auth_failure = "backoff";
+    CountFailure("backoff");
     ApiError e{429,
                "rate_limit_error",
                "too_many_auth_failures",
@@ -84,13 +85,19 @@ FilterResult AuthFilter::OnHeaders(Exchange& ex) {
   return FilterResult::Continue();
 }
 
+void AuthFilter::CountFailure(const std::string& reason) {
+  metrics_
+      .GetCounter("bastion_auth_failures_total",
+                  "Requests refused for failed authentication, or while their address is held "
+                  "back after repeated failures (reason=\"backoff\")",
+                  {{"reason", reason}})
+      .Inc();
+}
+
 FilterResult AuthFilter::Refuse(Exchange& ex, const std::string& failure,
                                 const std::string& message) {
   ex.auth_failure = failure;
-  metrics_
-      .GetCounter("bastion_auth_failures_total", "Requests refused for failed authentication",
-                  {{"reason", failure}})
-      .Inc();
+  CountFailure(failure);
   ex.response_headers.emplace_back("WWW-Authenticate", "Bearer realm=\"bastion\"");
   return FilterResult::Respond(
       {401, "authentication_error",

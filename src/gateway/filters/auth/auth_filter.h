@@ -37,6 +37,7 @@ class AuthFilter : public Filter {
 
  private:
   FilterResult Refuse(Exchange& ex, const std::string& failure, const std::string& message);
+  void CountFailure(const std::string& reason);
   std::optional<ApiError> CapMaxTokens(Exchange& ex) const;
   int64_t Now() const;
 

@@ -234,6 +234,36 @@ std::string HeldChunk(const GuardExchange& s, int64_t index, int which, std::str
 
 }  // namespace
 
+GuardFilter::GuardFilter(std::shared_ptr<const guard::Guardrails> guardrails,
+                         MetricsRegistry& metrics)
+    : guardrails_(std::move(guardrails)), metrics_(metrics) {
+  for (std::string_view side : {"request", "response"}) {
+    for (guard::Category c : guard::kAllCategories) {
+      for (guard::Action a : {guard::Action::kAllow, guard::Action::kFlag, guard::Action::kRedact,
+                              guard::Action::kBlock}) {
+        FindingsCounter(c, a, side);
+      }
+    }
+    AttemptsCounter(side);
+  }
+}
+
+Counter& GuardFilter::FindingsCounter(guard::Category category, guard::Action action,
+                                      std::string_view side) {
+  return metrics_.GetCounter("bastion_guard_findings_total",
+                             "Guard findings by category, action and side",
+                             {{"category", std::string(guard::CategoryName(category))},
+                              {"action", std::string(guard::ActionName(action))},
+                              {"side", std::string(side)}});
+}
+
+Counter& GuardFilter::AttemptsCounter(std::string_view side) {
+  return metrics_.GetCounter(
+      "bastion_jailbreak_attempts_total",
+      "Exchanges with a jailbreak or prompt-injection finding, whatever the action",
+      {{"side", std::string(side)}});
+}
+
 void GuardFilter::OnStreamEnd(Exchange& ex, std::vector<std::string>& events) {
   if (!ex.guard || !ex.inference || !ex.inference->stream) return;
   GuardExchange& s = *ex.guard;
@@ -280,7 +310,6 @@ FilterResult GuardFilter::OnRequest(Exchange& ex) {
         redacted = true;
         return state->redaction.Apply(text, v.findings);
       });
-  Count(state->input_findings, "request");
   if (const guard::Finding* f = FirstBlock(state->input_findings)) {
     return FilterResult::Respond(GuardBlockedError(*f));
   }
@@ -364,18 +393,19 @@ void GuardFilter::OnResponseData(Exchange& ex, std::string& data) {
 }
 
 void GuardFilter::OnComplete(Exchange& ex) {
-  if (ex.guard) Count(ex.guard->output_findings, "response");
+  // Counted at the end, so the request side includes what the classifier found.
+  if (!ex.guard) return;
+  Count(ex.guard->input_findings, "request");
+  Count(ex.guard->output_findings, "response");
 }
 
 void GuardFilter::Count(const std::vector<guard::Finding>& findings, std::string_view side) {
-  for (const guard::Finding& f : findings) {
-    metrics_
-        .GetCounter("bastion_guard_findings_total", "Guard findings by category, action and side",
-                    {{"category", std::string(guard::CategoryName(f.category))},
-                     {"action", std::string(guard::ActionName(f.action))},
-                     {"side", std::string(side)}})
-        .Inc();
-  }
+  for (const guard::Finding& f : findings) FindingsCounter(f.category, f.action, side).Inc();
+  // An attempt is an exchange, however many rules it tripped and whatever the policy did.
+  bool attempt = std::any_of(findings.begin(), findings.end(), [](const guard::Finding& f) {
+    return f.category == guard::Category::kJailbreak || f.category == guard::Category::kInjection;
+  });
+  if (attempt) AttemptsCounter(side).Inc();
 }
 
 }  // namespace bastion::gateway

@@ -19,8 +19,8 @@ namespace bastion::gateway {
 
 class GuardFilter : public Filter {
  public:
-  GuardFilter(std::shared_ptr<const guard::Guardrails> guardrails, MetricsRegistry& metrics)
-      : guardrails_(std::move(guardrails)), metrics_(metrics) {}
+  // Creates its metric series at zero, so an alert on their increase sees the first one.
+  GuardFilter(std::shared_ptr<const guard::Guardrails> guardrails, MetricsRegistry& metrics);
 
   std::string_view name() const override { return "guard"; }
   FilterResult OnRequest(Exchange& ex) override;
@@ -31,7 +31,11 @@ class GuardFilter : public Filter {
   void OnComplete(Exchange& ex) override;
 
  private:
+  // Feeds bastion_guard_findings_total and bastion_jailbreak_attempts_total with one side
+  // ("request" or "response") of a completed exchange.
   void Count(const std::vector<guard::Finding>& findings, std::string_view side);
+  Counter& FindingsCounter(guard::Category category, guard::Action action, std::string_view side);
+  Counter& AttemptsCounter(std::string_view side);
 
   std::shared_ptr<const guard::Guardrails> guardrails_;
   MetricsRegistry& metrics_;

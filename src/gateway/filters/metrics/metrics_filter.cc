@@ -1,6 +1,16 @@
 #include "gateway/filters/metrics/metrics_filter.h"
 
 namespace bastion::gateway {
+namespace {
+
+Counter* TokensCounter(MetricsRegistry& registry, const std::string& model, const char* kind) {
+  return &registry.GetCounter("bastion_tokens_total",
+                              "Tokens by model and kind (prompt, completion), as reported by "
+                              "the backend",
+                              {{"model", model}, {"kind", kind}});
+}
+
+}  // namespace
 
 MetricsFilter::MetricsFilter(MetricsRegistry& registry) : registry_(registry) {}
 
@@ -28,6 +38,8 @@ MetricsFilter::Series& MetricsFilter::SeriesFor(const Exchange& ex) {
       &registry_.GetCounter("bastion_client_disconnects_total",
                             "Exchanges the client abandoned before the response completed",
                             {{"route", ex.route}}),
+      ex.inference && !ex.model.empty() ? TokensCounter(registry_, model, "prompt") : nullptr,
+      ex.inference && !ex.model.empty() ? TokensCounter(registry_, model, "completion") : nullptr,
   };
   return series_.emplace(key, s).first->second;
 }
@@ -41,6 +53,12 @@ void MetricsFilter::OnComplete(Exchange& ex) {
     s.first_byte->Observe(duration<double>(*ex.first_byte - ex.start).count());
   }
   if (ex.client_gone) s.client_disconnects->Inc();
+  if (s.prompt_tokens && ex.prompt_tokens > 0) {
+    s.prompt_tokens->Inc(static_cast<uint64_t>(ex.prompt_tokens));
+  }
+  if (s.completion_tokens && ex.completion_tokens > 0) {
+    s.completion_tokens->Inc(static_cast<uint64_t>(ex.completion_tokens));
+  }
 }
 
 }  // namespace bastion::gateway

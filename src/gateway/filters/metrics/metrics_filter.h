@@ -1,6 +1,7 @@
 #pragma once
 // Prometheus metrics for every exchange: requests by route, model and status; latency and
-// time to first byte histograms.
+// time to first byte histograms; prompt and completion tokens by model, as the backend
+// reported them (embedded engine or upstream "usage").
 
 #include <mutex>
 #include <string>
@@ -25,6 +26,8 @@ class MetricsFilter : public Filter {
     Histogram* duration;
     Histogram* first_byte;  // null for exchanges without an inference request
     Counter* client_disconnects;
+    Counter* prompt_tokens;      // null without an inference request for a known model
+    Counter* completion_tokens;  // null without an inference request for a known model
   };
   struct StringHash {
     using is_transparent = void;
