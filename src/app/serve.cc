@@ -88,7 +88,8 @@ Status PrepareDataDir(const std::string& dir) {
   return Status::Ok();
 }
 
-http::ServerOptions ServerOptionsFrom(const Config& c, int threads, MetricsRegistry& metrics) {
+http::ServerOptions ServerOptionsFrom(const Config& c, int threads, MetricsRegistry& metrics,
+                                      gateway::Gateway& gateway) {
   http::ServerOptions o;
   o.listen = ParseHostPort(c.server.listen).value();
   o.threads = threads;
@@ -104,7 +105,8 @@ http::ServerOptions ServerOptionsFrom(const Config& c, int threads, MetricsRegis
   o.tls_key_file = c.server.tls.key_file;
   o.tls_min_version = c.server.tls.min_version;
   o.error_response = &gateway::ServerErrorResponse;
-  o.on_rejected = [&metrics](int status, std::string_view reason) {
+  o.on_rejected = [&metrics, &gateway](int status, std::string_view reason) {
+    gateway.RecordRejected(status, reason);
     metrics
         .GetCounter("bastion_http_rejected_total",
                     "Requests the HTTP server refused before routing (bad HTTP, limits, timeouts)",
@@ -126,7 +128,7 @@ int Serve(const ServeFlags& flags) {
   auto created =
       gateway::Gateway::Create(config, metrics, static_cast<size_t>(threads), flags.check_only);
   if (!created.ok()) return Fail(kExitUsage, created.status().message());
-  http::ServerOptions options = ServerOptionsFrom(*config, threads, metrics);
+  http::ServerOptions options = ServerOptionsFrom(*config, threads, metrics, **created);
   if (Status st = http::HttpServer::CheckTls(options); !st.ok()) {
     return Fail(kExitUsage, st.message());
   }

@@ -45,6 +45,7 @@ std::string EventJson(const Event& e) {
   OptionalString(w, "backend", e.backend);
   w.Key("status").Int(e.status);
   OptionalString(w, "error", e.error);
+  OptionalString(w, "reason", e.reason);
   OptionalString(w, "finish_reason", e.finish_reason);
   OptionalString(w, "outcome", e.outcome);
   if (!e.model.empty()) w.Key("stream").Bool(e.stream);

@@ -28,7 +28,8 @@ struct Event {
   std::string method, route, model;
   std::string backend;  // "embedded", or the upstream host that answered
   int status = 0;
-  std::string error;  // the API error code, when the exchange failed
+  std::string error;   // the API error code, when the exchange failed
+  std::string reason;  // why the HTTP server refused a request before routing (its own words)
   std::string finish_reason;
   // "completed", "rejected" (4xx before or without the backend), "failed" (5xx), "abandoned"
   // (the client left before the response ended)

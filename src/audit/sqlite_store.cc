@@ -308,19 +308,18 @@ Result<PurgeReport> SqliteStore::Purge(const PurgePlan& plan, const Signer& sign
   return report;
 }
 
+// secure_delete has zeroed what the purge freed in the database file; older copies of those
+// pages may still sit in the WAL until it is checkpointed and truncated. (No VACUUM: it would
+// rewrite the whole file on every scheduled purge, holding up the writer, for nothing more.)
 Status SqliteStore::Scrub() {
-  for (const char* sql :
-       {"PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"}) {
-    SqliteStatement s(db_, sql);
-    // wal_checkpoint answers (busy, wal frames, frames checkpointed); busy means a reader held
-    // the WAL and it could not be emptied.
-    bool busy = s.Step() && std::string_view(sql).starts_with("PRAGMA") && s.Int(0) != 0;
-    if (!s.status().ok()) return Fail(s.status());
-    if (busy) {
-      return Status::Unavailable("audit trail " + path_ +
-                                 ": purged, but a reader kept the WAL busy, so erased bytes may "
-                                 "remain in it until the next purge");
-    }
+  SqliteStatement s(db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+  // The answer is (busy, wal frames, frames checkpointed); busy means a reader held the WAL.
+  bool busy = s.Step() && s.Int(0) != 0;
+  if (!s.status().ok()) return Fail(s.status());
+  if (busy) {
+    return Status::Unavailable("audit trail " + path_ +
+                               ": purged, but a reader kept the WAL busy, so erased bytes may "
+                               "remain in it until the next purge");
   }
   return Status::Ok();
 }

@@ -63,7 +63,7 @@ class Store {
 
   // Deletes the events and erases the content `plan` says, appends a "purge" event that records
   // it (purge_event.h) and a checkpoint, all in one transaction, then makes the erased bytes
-  // unrecoverable from the database files (SQLite: secure_delete, WAL truncation and VACUUM).
+  // unrecoverable from the database files (SQLite: secure_delete and WAL truncation).
   // A dry run counts what would go and changes nothing.
   virtual Result<PurgeReport> Purge(const PurgePlan& plan, const Signer& signer,
                                     bool dry_run) = 0;

@@ -221,6 +221,10 @@ bool Gateway::Ready() const {
   return true;
 }
 
+void Gateway::RecordRejected(int status, std::string_view reason) {
+  if (audit_) audit_->RecordRejected(status, reason);
+}
+
 http::Awaitable<void> Gateway::Handle(http::Request& request, http::ResponseWriter& writer) {
   Exchange ex(request);
   ResponseChannel out(ex, chain_, writer, audit_);

@@ -60,6 +60,10 @@ class Gateway {
 
   bool Ready() const;
 
+  // Audits a request the HTTP server refused before routing (malformed HTTP, too large, too
+  // slow): `reason` is the server's own sentence, never request data. Any thread.
+  void RecordRejected(int status, std::string_view reason);
+
  private:
   struct Route;
   struct RouteMatch {

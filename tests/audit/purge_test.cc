@@ -182,8 +182,9 @@ TEST_F(PurgeTest, ErasedContentLeavesNoBytesOnDisk) {
   for (int batch = 0; batch < 5; ++batch) {
     std::vector<PendingRecord> records;
     for (int i = 0; i < 20; ++i) {
-      std::string content =
-          canary + "-" + std::to_string(batch * 20 + i) + " " + std::string(200, 'x');
+      // Every fifth spills into overflow pages (larger than a 4 KB page).
+      std::string content = canary + "-" + std::to_string(batch * 20 + i) + " " +
+                            std::string(i % 5 == 0 ? 20000 : 200, 'x') + canary;
       records.push_back(RequestAt(1000 + batch * 20 + i, "r", content));
     }
     ASSERT_TRUE(store_->Append(std::move(records), signer_.get()).ok());

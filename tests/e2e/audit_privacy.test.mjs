@@ -40,7 +40,7 @@ function makeCanaries() {
   const keyId = Array.from(crypto.randomBytes(12), (x) => base32[x % 32]).join('');
   const keySecret = crypto.randomBytes(32).toString('hex');
   const words = {};
-  for (const path of ['whole', 'stream', 'block', 'fail', 'abandon', 'badjson', 'auth', 'authkey']) {
+  for (const path of ['whole', 'stream', 'block', 'fail', 'abandon', 'badjson', 'auth', 'authkey', 'oversize']) {
     words[path] = `zebracanary${tag}${path}`;
   }
   return {
@@ -150,7 +150,8 @@ async function gateway(t, auditToml = '') {
 // name -> request id) once every response is in (the abandoned one: once the client left).
 async function exercise({ bastion, key }, c) {
   const ids = {};
-  for (const p of Object.keys(c.words)) ids[p] = `audit-${c.tag}-${p}`;
+  // The oversized request is refused by the HTTP server before it has a request id.
+  for (const p of Object.keys(c.words)) if (p !== 'oversize') ids[p] = `audit-${c.tag}-${p}`;
   const client = new OpenAI({ baseURL: bastion.baseURL, apiKey: key.key, maxRetries: 0, timeout: 20000 });
   const withId = (p) => ({ headers: { 'x-request-id': ids[p] } });
   const auth = { authorization: `Bearer ${key.key}` };
@@ -208,6 +209,12 @@ async function exercise({ bastion, key }, c) {
     assert.equal(res.status, 401, res.body);
     assert.equal(res.headers['x-request-id'], ids[p]);
   }
+
+  // Larger than server.max_body_bytes (1 MiB): the HTTP server refuses it before routing.
+  const huge = await postJson(bastion.port, '/v1/chat/completions',
+    JSON.stringify({ model: 'm', messages: [{ role: 'user', content: `${prompt('oversize')} ${c.secret} ${'x'.repeat(1 << 20)}` }] }),
+    { headers: auth });
+  assert.equal(huge.status, 413, huge.body);
   return { ids };
 }
 
@@ -220,7 +227,14 @@ async function assertOneEventPerRequest(gw, ids) {
     return t.requests.some((e) => e.request_id === ids.abandon) && t;
   }, { timeoutMs: 8000, intervalMs: 200, what: 'the abandoned request\'s event' });
   const counts = {};
-  for (const e of trail.requests) counts[e.request_id] = (counts[e.request_id] ?? 0) + 1;
+  for (const e of trail.requests) if (e.request_id) counts[e.request_id] = (counts[e.request_id] ?? 0) + 1;
+  // The request the HTTP server refused is recorded without an id, with the server's reason.
+  const refused = trail.requests.filter((e) => !e.request_id);
+  assert.equal(refused.length, 1, JSON.stringify(refused));
+  assert.equal(refused[0].status, 413);
+  assert.equal(refused[0].outcome, 'rejected');
+  assert.equal(refused[0].error, 'request_rejected');
+  assert.match(refused[0].reason, /max_body_bytes/);
   assert.deepEqual(counts, Object.fromEntries(Object.values(ids).map((id) => [id, 1])),
     'exactly one event per request, and none for anything else');
   const byPath = {};

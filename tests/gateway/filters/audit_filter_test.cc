@@ -36,9 +36,7 @@ class AuditFilterTest : public ::testing::Test {
       EXPECT_TRUE(store.ok() && signer.ok());
       audit::AuditLog log(config, std::move(*store), std::move(*signer),
                           audit::DigestKey(std::string(32, 'k')), auditor_key, metrics_);
-      auto redactor = guard::Guardrails::Create(GuardConfig{});
-      EXPECT_TRUE(redactor.ok());
-      AuditFilter filter(log, *redactor);
+      AuditFilter filter(log, Redactor());
       http::Request req;
       req.method = "POST";
       req.body = kBody;
@@ -76,6 +74,13 @@ class AuditFilterTest : public ::testing::Test {
                     .ok());
     EXPECT_LE(n, 1);
     return out;
+  }
+
+  // Compiling the guard's rules takes a while: once for every test.
+  static std::shared_ptr<const guard::Guardrails> Redactor() {
+    static auto redactor = guard::Guardrails::Create(GuardConfig{});
+    EXPECT_TRUE(redactor.ok());
+    return *redactor;
   }
 
   std::string Member(const audit::Record& r, const char* key) {

@@ -181,6 +181,21 @@ http::Awaitable<bool> AuditFilter::Commit(Exchange& ex) {
   co_return wait->status.ok();
 }
 
+void AuditFilter::RecordRejected(int status, std::string_view reason) {
+  audit::Event e;
+  e.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+  e.route = "-";
+  e.status = status;
+  e.error = "request_rejected";
+  e.reason = std::string(reason);
+  e.outcome = status >= 500 ? "failed" : "rejected";
+  log_.Submit(audit::ToRecord(std::move(e), ""), [status](const Status& st) {
+    if (!st.ok()) spdlog::error("audit event for a refused request ({}) lost: {}", status, st.message());
+  });
+}
+
 void AuditFilter::OnComplete(Exchange& ex) {
   if (!ex.audit) ex.audit = std::make_shared<AuditExchange>();
   if (ex.audit->recorded || !Audited(ex)) return;

@@ -32,6 +32,9 @@ class AuditFilter : public Filter {
   // written: the response must then fail. Once per exchange; later calls return true.
   http::Awaitable<bool> Commit(Exchange& ex);
 
+  // Records a request the HTTP server refused before routing, without waiting.
+  void RecordRejected(int status, std::string_view reason);
+
   // The content policy for the exchange's caller: its key's, else its role's, else the default.
   ContentPolicy PolicyFor(const Exchange& ex) const;
 
