@@ -100,7 +100,9 @@ void AuditLog::Submit(PendingRecord record, Done done) {
     if (!stopping_ && queue_.size() < static_cast<size_t>(config_.queue_capacity)) {
       queue_.push_back({std::move(record), std::move(done)});
       queue_depth_.Set(static_cast<int64_t>(queue_.size()));
-      if (queue_.size() == 1) wake_.notify_one();
+      if (queue_.size() == 1 || queue_.size() == static_cast<size_t>(config_.max_batch)) {
+        wake_.notify_one();
+      }
       return;
     }
   }
@@ -176,6 +178,14 @@ void AuditLog::Run() {
       if (config_.purge_interval.count() > 0) deadline = std::min(deadline, next_purge);
       wake_.wait_until(lock, deadline,
                        [&] { return stopping_ || !queue_.empty() || purge_request_; });
+      // Group commit: let more events join for up to commit_delay, so one transaction (and one
+      // fsync) serves many requests.
+      if (!queue_.empty() && config_.commit_delay.count() > 0) {
+        wake_.wait_until(lock, SteadyClock::now() + config_.commit_delay, [&] {
+          return stopping_ || purge_request_ ||
+                 queue_.size() >= static_cast<size_t>(config_.max_batch);
+        });
+      }
       size_t n = std::min(queue_.size(), static_cast<size_t>(config_.max_batch));
       for (size_t i = 0; i < n; ++i) {
         batch.push_back(std::move(queue_.front()));

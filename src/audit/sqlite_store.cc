@@ -66,7 +66,11 @@ Record ReadRecord(const SqliteStatement& s) {
 class SqliteStore : public Store {
  public:
   SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  ~SqliteStore() override { sqlite3_close_v2(db_); }
+  ~SqliteStore() override {
+    head_.reset();
+    insert_.reset();
+    sqlite3_close_v2(db_);
+  }
 
   Status Configure(bool read_only);
 
@@ -91,8 +95,15 @@ class SqliteStore : public Store {
   // Rewrites the files so that erased rows survive in neither the database nor its WAL.
   Status Scrub();
 
+  // A statement prepared once and reused by every append (the writer's hot path).
+  SqliteStatement& Prepared(std::unique_ptr<SqliteStatement>& slot, const char* sql) {
+    if (!slot) slot = std::make_unique<SqliteStatement>(db_, sql);
+    return slot->Reset();
+  }
+
   sqlite3* db_;
   std::string path_;
+  std::unique_ptr<SqliteStatement> head_, insert_;  // before db_ is closed: see ~SqliteStore
 };
 
 // Rolls back unless committed.
@@ -167,8 +178,13 @@ Status SqliteStore::Configure(bool read_only) {
 }
 
 Result<std::pair<int64_t, std::string>> SqliteStore::Head() {
-  SqliteStatement s(db_, "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
-  if (s.Step()) return std::make_pair(s.Int(0), s.Text(1));
+  SqliteStatement& s =
+      Prepared(head_, "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+  if (s.Step()) {
+    auto head = std::make_pair(s.Int(0), s.Text(1));
+    s.Reset();  // ends the read, so the statement holds no lock between appends
+    return head;
+  }
   if (!s.status().ok()) return Fail(s.status());
   return std::make_pair(int64_t{0}, kGenesisHash);
 }
@@ -185,10 +201,10 @@ Result<std::vector<Record>> SqliteStore::Insert(std::vector<PendingRecord> batch
   if (!head.ok()) return head.status();
   auto [seq, hash] = std::move(*head);
   std::vector<Record> records = ChainAfter(seq, hash, std::move(batch));
+  SqliteStatement& insert = Prepared(
+      insert_, "INSERT INTO audit_events VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, ''), ?7, ?8)");
   for (const Record& r : records) {
-    SqliteStatement insert(
-        db_, "INSERT INTO audit_events VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, ''), ?7, ?8)");
-    insert.Bind(1, r.seq).Bind(2, r.time_ms).Bind(3, r.kind).Bind(4, r.request_id);
+    insert.Reset().Bind(1, r.seq).Bind(2, r.time_ms).Bind(3, r.kind).Bind(4, r.request_id);
     insert.Bind(5, r.event).Bind(6, r.content).Bind(7, r.prev_hash).Bind(8, r.hash);
     if (Status st = insert.Run(); !st.ok()) return Fail(st);
   }

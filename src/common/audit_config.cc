@@ -57,6 +57,7 @@ Status ReadAuditConfig(const toml::table& t, std::string_view origin, AuditConfi
   r.Duration("retain_content", a.retain_content);
   r.Duration("purge_interval", a.purge_interval);
   r.Duration("checkpoint_interval", a.checkpoint_interval);
+  r.Duration("commit_delay", a.commit_delay);
   r.Integer("max_batch", a.max_batch, 1, 65536);
   r.Integer("queue_capacity", a.queue_capacity, 16, 16 << 20);
   const toml::table* roles = r.Table("roles");
@@ -94,6 +95,9 @@ Status ValidateAuditConfig(const Config& config) {
     return Status::InvalidArgument(
         "audit.retain_content must not be longer than audit.retain_metadata (content goes with "
         "its event)");
+  }
+  if (a.commit_delay > Millis(1000)) {
+    return Status::InvalidArgument("audit.commit_delay must be at most 1s (every response waits it)");
   }
   if (a.checkpoint_interval.count() <= 0) {
     return Status::InvalidArgument("audit.checkpoint_interval must be positive");

@@ -179,6 +179,7 @@ struct AuditConfig {
   Millis retain_content{30LL * 86'400'000};   // stored content older than this is erased
   Millis purge_interval{3'600'000};           // how often the purge job runs; 0: never
   Millis checkpoint_interval{1'000};          // at most this long between signed checkpoints
+  Millis commit_delay{2};                     // how long events may wait to share a commit
   int max_batch = 1024;                       // events per group commit
   int queue_capacity = 65536;                 // events waiting; beyond, requests fail with 503
 };

@@ -38,6 +38,15 @@ Status SqliteStatement::Run() {
   return status_;
 }
 
+SqliteStatement& SqliteStatement::Reset() {
+  if (stmt_) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    status_ = Status::Ok();
+  }
+  return *this;
+}
+
 std::string SqliteStatement::Text(int column) const {
   const unsigned char* text = sqlite3_column_text(stmt_, column);
   return text ? std::string(reinterpret_cast<const char*>(text),

@@ -25,6 +25,9 @@ class SqliteStatement {
   bool Step();
   // Runs a statement that returns no rows.
   Status Run();
+  // Makes the statement ready to run again, with no values bound and no error from the last
+  // run (one prepared INSERT for many rows). A statement that failed to prepare stays failed.
+  SqliteStatement& Reset();
   std::string Text(int column) const;
   int64_t Int(int column) const;
   const Status& status() const { return status_; }
