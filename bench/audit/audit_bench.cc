@@ -186,13 +186,12 @@ int main(int argc, char** argv) {
           auto due = wall_start + std::chrono::nanoseconds(static_cast<int64_t>(1e9 * i / rate));
           std::this_thread::sleep_until(due);
           auto submitted = Clock::now();
-          log.Submit(BuildRecord(sample, digests, static_cast<int>(i)),
-                     [&, i, submitted](const Status& st) {
-                       waits[static_cast<size_t>(i)] =
-                           std::chrono::duration<double, std::micro>(Clock::now() - submitted)
-                               .count();
-                       (st.ok() ? durable : failed).fetch_add(1);
-                     });
+          log.Submit(BuildRecord(sample, digests, static_cast<int>(i)), [&, i, submitted](
+                                                                            const Status& st) {
+            waits[static_cast<size_t>(i)] =
+                std::chrono::duration<double, std::micro>(Clock::now() - submitted).count();
+            (st.ok() ? durable : failed).fetch_add(1);
+          });
         }
         submitter_cpu_ns += static_cast<int64_t>((ThreadCpuMicros() - start) * 1000);
       });
@@ -203,8 +202,8 @@ int main(int argc, char** argv) {
   double process_us = ProcessCpuMicros() - cpu_start;
   // What is not the submitters' (building events, Submit, pacing sleeps) is the writer's:
   // chaining, SQLite inserts, commits and checkpoints, and the done callbacks.
-  double writer_us =
-      (process_us - static_cast<double>(submitter_cpu_ns.load()) / 1000) / static_cast<double>(total);
+  double writer_us = (process_us - static_cast<double>(submitter_cpu_ns.load()) / 1000) /
+                     static_cast<double>(total);
 
   auto reopened = audit::OpenSqliteStore(dir + "/audit.db", true);
   int64_t stored = 0;
@@ -218,15 +217,18 @@ int main(int argc, char** argv) {
   for (double x : waits) {
     if (x >= 0) w.push_back(x);
   }
-  std::printf("commit_delay %lld ms, steady %d events/s for %.1f s: %lld submitted, %lld durable, %lld failed, "
-              "%lld stored (%s)\n",
-              static_cast<long long>(config.commit_delay.count()), rate, wall,
-              static_cast<long long>(total), static_cast<long long>(durable.load()),
-              static_cast<long long>(failed.load()), static_cast<long long>(stored),
-              stored == total ? "none lost" : "EVENTS LOST");
-  std::printf("writer thread: %.2f us per event (chain hash, SQLite insert, group commit, "
-              "checkpoints)\n",
-              writer_us);
+  std::printf(
+      "commit_delay %lld ms, steady %d events/s for %.1f s: %lld submitted, %lld durable, %lld "
+      "failed, "
+      "%lld stored (%s)\n",
+      static_cast<long long>(config.commit_delay.count()), rate, wall,
+      static_cast<long long>(total), static_cast<long long>(durable.load()),
+      static_cast<long long>(failed.load()), static_cast<long long>(stored),
+      stored == total ? "none lost" : "EVENTS LOST");
+  std::printf(
+      "writer thread: %.2f us per event (chain hash, SQLite insert, group commit, "
+      "checkpoints)\n",
+      writer_us);
   std::printf("added CPU per request: %.2f us (request thread + writer; target <= 20 us)\n",
               request_us + writer_us);
   FsyncCost fsync = MeasureFsync(dir);

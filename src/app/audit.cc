@@ -51,15 +51,9 @@ int Fail(int code, const std::string& message) {
   return code;
 }
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // "2026-12-01", "2026-12-01T10:00:00Z" (UTC), or a duration before now ("24h", "7d").
 Result<int64_t> ParseTimeArg(const std::string& text) {
-  if (auto d = ParseDuration(text); d.ok()) return NowMs() - d->count();
+  if (auto d = ParseDuration(text); d.ok()) return audit::UnixMillisNow() - d->count();
   std::tm tm{};
   const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
   if (end == nullptr) {
@@ -171,16 +165,17 @@ int Verify(const AuditFlags& flags) {
     std::printf("%-16s seq %-8lld %s\n", p.kind.c_str(), static_cast<long long>(p.seq),
                 p.detail.c_str());
   }
-  std::printf("%s: %lld events (seq %lld-%lld), %lld checkpoints, signed through seq %lld, %lld "
-              "after it, %zu problems\n",
-              report->ok() ? "ok" : "FAILED", static_cast<long long>(report->events),
-              static_cast<long long>(report->first_seq), static_cast<long long>(report->last_seq),
-              static_cast<long long>(report->checkpoints),
-              static_cast<long long>(report->last_signed_seq),
-              static_cast<long long>(report->unsigned_tail), report->problems.size());
+  std::printf(
+      "%s: %lld events (seq %lld-%lld), %lld checkpoints, signed through seq %lld, %lld "
+      "after it, %zu problems\n",
+      report->ok() ? "ok" : "FAILED", static_cast<long long>(report->events),
+      static_cast<long long>(report->first_seq), static_cast<long long>(report->last_seq),
+      static_cast<long long>(report->checkpoints), static_cast<long long>(report->last_signed_seq),
+      static_cast<long long>(report->unsigned_tail), report->problems.size());
   if (trusted.empty()) {
-    std::printf("note: no trusted signing key given (--public-key); signatures were checked "
-                "against the keys they name\n");
+    std::printf(
+        "note: no trusted signing key given (--public-key); signatures were checked "
+        "against the keys they name\n");
   }
   return report->ok() ? kExitOk : kExitFailure;
 }
@@ -248,8 +243,8 @@ int Query(const AuditFlags& flags) {
   simdjson::dom::parser parser;
   int64_t shown = 0;
   if (!flags.json) {
-    std::printf("%-8s %-24s %-34s %-22s %-20s %-6s %-10s %s\n", "SEQ", "TIME", "REQUEST",
-                "SUBJECT", "MODEL", "STATUS", "OUTCOME", "GUARD");
+    std::printf("%-8s %-24s %-34s %-22s %-20s %-6s %-10s %s\n", "SEQ", "TIME", "REQUEST", "SUBJECT",
+                "MODEL", "STATUS", "OUTCOME", "GUARD");
   }
   Status st = (*store)->Scan(q, [&](const audit::Record& r) {
     simdjson::dom::element e;
@@ -257,8 +252,8 @@ int Query(const AuditFlags& flags) {
     if (flags.json) {
       std::printf("%s\n", RecordLine(r, false).c_str());
     } else {
-      std::printf("%-8lld %-24s %-34s %-22s %-20s %-6s %-10s %s\n",
-                  static_cast<long long>(r.seq), audit::FormatTime(r.time_ms).c_str(),
+      std::printf("%-8lld %-24s %-34s %-22s %-20s %-6s %-10s %s\n", static_cast<long long>(r.seq),
+                  audit::FormatTime(r.time_ms).c_str(),
                   r.request_id.empty() ? r.kind.c_str() : r.request_id.c_str(),
                   Member(e, "subject").c_str(), Member(e, "model").c_str(),
                   Member(e, "status").c_str(), Member(e, "outcome").c_str(),
@@ -284,13 +279,13 @@ int Purge(const AuditFlags& flags) {
   if (a.retain_content > a.retain_metadata) a.retain_content = a.retain_metadata;
   auto signer = audit::Signer::Load(SigningKeyPath(*config));
   if (!signer.ok()) {
-    return Fail(kExitUsage, signer.status().message() +
-                                " (a purge is signed with the server's audit key)");
+    return Fail(kExitUsage,
+                signer.status().message() + " (a purge is signed with the server's audit key)");
   }
   auto store = OpenTrail(*config, false);
   if (!store.ok()) return Fail(kExitUsage, store.status().message());
   audit::PurgePlan plan;
-  plan.now_ms = NowMs();
+  plan.now_ms = audit::UnixMillisNow();
   plan.metadata_before_ms = plan.now_ms - a.retain_metadata.count();
   plan.content_before_ms = plan.now_ms - a.retain_content.count();
   auto report = (*store)->Purge(plan, **signer, flags.dry_run);
@@ -381,9 +376,10 @@ int Decrypt(const AuditFlags& flags) {
 int Keygen(const AuditFlags& flags) {
   Status st = audit::WriteAuditorKeyPair(audit::MakeAuditorKeyPair(), flags.out);
   if (!st.ok()) return Fail(kExitFailure, st.message());
-  std::printf("wrote %s.pub (give it to the server: audit.auditor_public_key_file) and %s.key "
-              "(the auditor's secret: keep it off the server)\n",
-              flags.out.c_str(), flags.out.c_str());
+  std::printf(
+      "wrote %s.pub (give it to the server: audit.auditor_public_key_file) and %s.key "
+      "(the auditor's secret: keep it off the server)\n",
+      flags.out.c_str(), flags.out.c_str());
   return kExitOk;
 }
 

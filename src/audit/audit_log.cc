@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "audit/event.h"
 #include "audit/key_file.h"
 #include "common/log.h"
 
@@ -9,12 +10,6 @@ namespace bastion::audit {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string InDataDir(const std::string& configured, const std::string& data_dir,
                       const char* name) {
@@ -68,18 +63,18 @@ AuditLog::AuditLog(const AuditConfig& config, std::unique_ptr<Store> store,
       digests_(std::move(digests)),
       auditor_key_(std::move(auditor_key)),
       store_description_(store_->Describe()),
-      queue_depth_(metrics.GetGauge("bastion_audit_queue_depth",
-                                    "Audit events waiting to be written.")),
+      queue_depth_(
+          metrics.GetGauge("bastion_audit_queue_depth", "Audit events waiting to be written.")),
       write_seconds_(metrics.GetHistogram("bastion_audit_write_seconds",
                                           "Time to commit one batch of audit events.", {},
                                           LatencyBuckets())),
       batch_events_(metrics.GetHistogram("bastion_audit_batch_events",
                                          "Audit events committed together.", {}, BatchBuckets())),
-      events_written_(metrics.GetCounter("bastion_audit_events_total",
-                                         "Audit events written durably.")),
-      write_failures_(metrics.GetCounter(
-          "bastion_audit_write_failures_total",
-          "Audit events that could not be written (their requests failed).")),
+      events_written_(
+          metrics.GetCounter("bastion_audit_events_total", "Audit events written durably.")),
+      write_failures_(
+          metrics.GetCounter("bastion_audit_write_failures_total",
+                             "Audit events that could not be written (their requests failed).")),
       purged_events_(metrics.GetCounter("bastion_audit_purged_events_total",
                                         "Audit events deleted by retention purges.")) {
   thread_ = std::thread([this] { Run(); });
@@ -112,7 +107,7 @@ void AuditLog::Submit(PendingRecord record, Done done) {
 
 PurgePlan AuditLog::PlanPurge() const {
   PurgePlan plan;
-  plan.now_ms = NowMs();
+  plan.now_ms = UnixMillisNow();
   plan.metadata_before_ms = plan.now_ms - config_.retain_metadata.count();
   plan.content_before_ms = plan.now_ms - config_.retain_content.count();
   return plan;

@@ -31,9 +31,8 @@ class AuditLog {
                                                 const std::string& data_dir,
                                                 MetricsRegistry& metrics);
   // For tests and benchmarks: an already open store and keys.
-  AuditLog(const AuditConfig& config, std::unique_ptr<Store> store,
-           std::unique_ptr<Signer> signer, DigestKey digests, std::string auditor_key,
-           MetricsRegistry& metrics);
+  AuditLog(const AuditConfig& config, std::unique_ptr<Store> store, std::unique_ptr<Signer> signer,
+           DigestKey digests, std::string auditor_key, MetricsRegistry& metrics);
   // Commits what is queued, signs a last checkpoint, stops the thread.
   ~AuditLog();
 
@@ -75,9 +74,9 @@ class AuditLog {
 
   std::mutex mu_;
   std::condition_variable wake_;
-  std::deque<Item> queue_;  // GUARDED_BY(mu_)
+  std::deque<Item> queue_;               // GUARDED_BY(mu_)
   std::function<void()> purge_request_;  // GUARDED_BY(mu_): run by the writer thread
-  bool stopping_ = false;   // GUARDED_BY(mu_)
+  bool stopping_ = false;                // GUARDED_BY(mu_)
   std::thread thread_;
 };
 

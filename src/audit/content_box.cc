@@ -56,8 +56,8 @@ Status WriteAuditorKeyPair(const AuditorKeyPair& pair, const std::string& prefix
 std::string Seal(std::string_view public_key, std::string_view plaintext) {
   InitSodium();
   std::string box(plaintext.size() + crypto_box_SEALBYTES, '\0');
-  crypto_box_seal(reinterpret_cast<unsigned char*>(box.data()), Bytes(plaintext),
-                  plaintext.size(), Bytes(public_key));
+  crypto_box_seal(reinterpret_cast<unsigned char*>(box.data()), Bytes(plaintext), plaintext.size(),
+                  Bytes(public_key));
   std::string out(kPrefix);
   size_t encoded = sodium_base64_ENCODED_LEN(box.size(), sodium_base64_VARIANT_ORIGINAL);
   size_t at = out.size();

@@ -1,8 +1,8 @@
 #include "audit/digest_key.h"
 
 #include <openssl/core_names.h>
-#include <openssl/evp.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "audit/key_file.h"

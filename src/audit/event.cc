@@ -1,5 +1,6 @@
 #include "audit/event.h"
 
+#include <chrono>
 #include <cmath>
 #include <ctime>
 
@@ -28,6 +29,12 @@ std::string FormatTime(int64_t unix_ms) {
   size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
   std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(unix_ms % 1000));
   return buf;
+}
+
+int64_t UnixMillisNow() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string EventJson(const Event& e) {

@@ -51,5 +51,7 @@ PendingRecord ToRecord(Event e, std::string content);
 
 // "2026-12-03T20:30:00.123Z".
 std::string FormatTime(int64_t unix_ms);
+// The wall clock, Unix milliseconds: event times, checkpoints, retention cutoffs.
+int64_t UnixMillisNow();
 
 }  // namespace bastion::audit

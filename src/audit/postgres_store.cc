@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "audit/chain.h"
+#include "audit/event.h"
 #include "audit/purge_event.h"
 #include "audit/store.h"
 #include "auth/keys/pg_connection.h"
@@ -99,12 +100,6 @@ Record ReadRecord(const PgRows& rows, int i) {
   return r;
 }
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Appends "$N" for `value` to `params` and returns it.
 std::string Param(std::vector<std::string>& params, std::string value) {
   params.push_back(std::move(value));
@@ -143,9 +138,7 @@ class PostgresStore final : public Store {
     auto rows = Exec(sql, params);
     return rows.ok() ? Status::Ok() : rows.status();
   }
-  Status Transaction(const std::function<Status()>& body) {
-    return db_->Transaction(body);
-  }
+  Status Transaction(const std::function<Status()>& body) { return db_->Transaction(body); }
   // Inside a transaction: waits for every other writer of the chain to commit.
   Status LockChain() { return Run("SELECT pg_advisory_xact_lock($1::bigint)", {kChainLockId}); }
 
@@ -216,7 +209,7 @@ Result<std::vector<Record>> PostgresStore::Append(std::vector<PendingRecord> bat
     records = ChainAfter(seq, hash, std::move(batch));
     if (Status inserted = InsertRecords(records); !inserted.ok()) return inserted;
     if (checkpoint_signer == nullptr || seq == 0) return Status::Ok();
-    return InsertCheckpoint(checkpoint_signer->Sign(seq, hash, NowMs()));
+    return InsertCheckpoint(checkpoint_signer->Sign(seq, hash, UnixMillisNow()));
   });
   if (!st.ok()) return st;
   return records;

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "audit/chain.h"
+#include "audit/event.h"
 #include "audit/purge_event.h"
 #include "audit/store.h"
 #include "auth/keys/sqlite_statement.h"
@@ -43,12 +44,6 @@ CREATE TABLE IF NOT EXISTS audit_checkpoints (
 
 constexpr const char* kRecordColumns =
     "SELECT seq, time_ms, kind, request_id, event, content, prev_hash, hash FROM audit_events";
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Record ReadRecord(const SqliteStatement& s) {
   Record r;
@@ -220,7 +215,7 @@ Result<std::vector<Record>> SqliteStore::Append(std::vector<PendingRecord> batch
                                                 const Signer* checkpoint_signer) {
   Transaction tx(db_);
   if (Status st = tx.Begin(); !st.ok()) return Fail(st);
-  auto records = Insert(std::move(batch), checkpoint_signer, NowMs());
+  auto records = Insert(std::move(batch), checkpoint_signer, UnixMillisNow());
   if (!records.ok()) return records.status();
   if (Status st = tx.Commit(); !st.ok()) return Fail(st);
   return records;

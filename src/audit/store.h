@@ -20,7 +20,7 @@ namespace bastion::audit {
 
 // Which records a scan returns; every condition that is set must hold.
 struct Query {
-  int64_t from_seq = 0;  // seq >= from_seq
+  int64_t from_seq = 0;                       // seq >= from_seq
   std::optional<int64_t> since_ms, until_ms;  // time_ms >= since, < until
   std::string kind;
   std::string request_id;
@@ -39,7 +39,7 @@ struct PurgePlan {
 struct PurgeReport {
   int64_t events_deleted = 0;
   int64_t contents_erased = 0;
-  int64_t purged_through_seq = 0;  // the last deleted record (0: none)
+  int64_t purged_through_seq = 0;   // the last deleted record (0: none)
   std::string purged_through_hash;  // its hash, which the first kept record names as prev_hash
   int64_t purge_seq = 0;            // the "purge" event recording this (0 on a dry run)
 };
@@ -65,8 +65,7 @@ class Store {
   // it (purge_event.h) and a checkpoint, all in one transaction, then makes the erased bytes
   // unrecoverable from the database files (SQLite: secure_delete and WAL truncation).
   // A dry run counts what would go and changes nothing.
-  virtual Result<PurgeReport> Purge(const PurgePlan& plan, const Signer& signer,
-                                    bool dry_run) = 0;
+  virtual Result<PurgeReport> Purge(const PurgePlan& plan, const Signer& signer, bool dry_run) = 0;
 
   // "sqlite:/path/audit.db" or "postgresql://host/db" (no password), for messages.
   virtual std::string Describe() const = 0;

@@ -14,7 +14,7 @@ struct Problem {
   // "deleted", "altered", "inserted", "reordered", "bad_checkpoint", "untrusted_signer",
   // "content_altered", "truncated"
   std::string kind;
-  int64_t seq = 0;  // the record (or checkpoint) concerned
+  int64_t seq = 0;     // the record (or checkpoint) concerned
   std::string detail;  // one sentence, e.g. "events 41 to 43 are missing"
 };
 
@@ -22,8 +22,8 @@ struct VerifyReport {
   int64_t events = 0;
   int64_t first_seq = 0, last_seq = 0;
   int64_t checkpoints = 0;
-  int64_t last_signed_seq = 0;  // the newest checkpoint that verified
-  int64_t unsigned_tail = 0;    // records after it (chained, not yet signed)
+  int64_t last_signed_seq = 0;       // the newest checkpoint that verified
+  int64_t unsigned_tail = 0;         // records after it (chained, not yet signed)
   std::vector<std::string> signers;  // public keys whose checkpoints verified
   std::vector<Problem> problems;
   bool ok() const { return problems.empty(); }

@@ -97,7 +97,8 @@ Status ValidateAuditConfig(const Config& config) {
         "its event)");
   }
   if (a.commit_delay > Millis(1000)) {
-    return Status::InvalidArgument("audit.commit_delay must be at most 1s (every response waits it)");
+    return Status::InvalidArgument(
+        "audit.commit_delay must be at most 1s (every response waits it)");
   }
   if (a.checkpoint_interval.count() <= 0) {
     return Status::InvalidArgument("audit.checkpoint_interval must be positive");

@@ -7,10 +7,13 @@ namespace bastion::gateway {
 namespace {
 
 ApiError AuditUnavailable() {
-  return {503, "server_error", "audit_unavailable",
+  return {503,
+          "server_error",
+          "audit_unavailable",
           "the request could not be recorded in the audit trail, so its answer is withheld; "
           "try again later",
-          "", 1};
+          "",
+          1};
 }
 
 }  // namespace

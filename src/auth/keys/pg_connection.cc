@@ -81,7 +81,10 @@ int64_t PgRows::affected() const { return std::strtoll(PQcmdTuples(result_.get()
 
 PgConnection::PgConnection(pg_conn* conn, std::string server, std::vector<std::string> secrets,
                            std::string what)
-    : conn_(conn), server_(std::move(server)), secrets_(std::move(secrets)), what_(std::move(what)) {}
+    : conn_(conn),
+      server_(std::move(server)),
+      secrets_(std::move(secrets)),
+      what_(std::move(what)) {}
 
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
@@ -102,8 +105,9 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& u
       "keepalives_count", "tcp_user_timeout", "dbname",          nullptr};
   const char* values[] = {
       "5", "-c statement_timeout=5000", "30", "10", "3", "15000", url.c_str(), nullptr};
-  std::unique_ptr<PgConnection> conn(new PgConnection(
-      PQconnectdbParams(keywords, values, /*expand_dbname=*/1), parsed->server, secrets, purpose.what));
+  std::unique_ptr<PgConnection> conn(
+      new PgConnection(PQconnectdbParams(keywords, values, /*expand_dbname=*/1), parsed->server,
+                       secrets, purpose.what));
   if (conn->conn_ == nullptr) return Status::Internal("libpq: out of memory");
   PQsetNoticeProcessor(conn->conn_, IgnoreNotice, nullptr);
   if (PQstatus(conn->conn_) != CONNECTION_OK) {

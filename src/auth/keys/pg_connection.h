@@ -38,7 +38,7 @@ class PgRows {
 
 // What a connection is for, as its messages name it.
 struct PgPurpose {
-  std::string what = "PostgreSQL key store";  // "cannot reach the <what> at host:port/db"
+  std::string what = "PostgreSQL key store";   // "cannot reach the <what> at host:port/db"
   std::string setting = "auth.key_store_url";  // the config key the URL came from
 };
 

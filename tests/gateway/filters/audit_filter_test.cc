@@ -122,8 +122,7 @@ TEST_F(AuditFilterTest, TheSamePromptGivesTheSameDigest) {
 }
 
 TEST_F(AuditFilterTest, OutcomesFollowTheStatus) {
-  EXPECT_EQ(Member(RunOne(AuditConfig{}, "", "/v1/chat/completions", 401), "outcome"),
-            "rejected");
+  EXPECT_EQ(Member(RunOne(AuditConfig{}, "", "/v1/chat/completions", 401), "outcome"), "rejected");
   EXPECT_EQ(Member(RunOne(AuditConfig{}, "key:a", "/v1/chat/completions", 502), "outcome"),
             "failed");
 }

@@ -150,8 +150,8 @@ audit::PendingRecord AuditFilter::BuildRecord(Exchange& ex) const {
     }
     JsonWriter w;
     w.BeginObject().Key("prompt").String(prompt).Key("completion").String(answer).EndObject();
-    content = policy == ContentPolicy::kEncrypted ? audit::Seal(log_.auditor_key(), w.str())
-                                                  : w.Take();
+    content =
+        policy == ContentPolicy::kEncrypted ? audit::Seal(log_.auditor_key(), w.str()) : w.Take();
   }
   return audit::ToRecord(std::move(e), std::move(content));
 }
@@ -183,16 +183,15 @@ http::Awaitable<bool> AuditFilter::Commit(Exchange& ex) {
 
 void AuditFilter::RecordRejected(int status, std::string_view reason) {
   audit::Event e;
-  e.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count();
+  e.time_ms = audit::UnixMillisNow();
   e.route = "-";
   e.status = status;
   e.error = "request_rejected";
   e.reason = std::string(reason);
   e.outcome = status >= 500 ? "failed" : "rejected";
   log_.Submit(audit::ToRecord(std::move(e), ""), [status](const Status& st) {
-    if (!st.ok()) spdlog::error("audit event for a refused request ({}) lost: {}", status, st.message());
+    if (!st.ok())
+      spdlog::error("audit event for a refused request ({}) lost: {}", status, st.message());
   });
 }
 
