@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "audit/audit_log.h"
 #include "audit/content_box.h"
 #include "audit/event.h"
 #include "audit/key_file.h"
@@ -22,6 +23,7 @@
 #include "audit/verify.h"
 #include "common/config.h"
 #include "common/duration.h"
+#include "common/hex.h"
 #include "common/json_writer.h"
 
 namespace bastion::app {
@@ -81,11 +83,6 @@ Result<Config> LoadAuditConfig(const AuditFlags& flags) {
   return config;
 }
 
-std::string SigningKeyPath(const Config& c) {
-  return c.audit.signing_key_file.empty() ? c.server.data_dir + "/audit-signing.key"
-                                          : c.audit.signing_key_file;
-}
-
 Result<std::unique_ptr<audit::Store>> OpenTrail(const Config& c, bool read_only) {
   return audit::OpenStore(c.audit.store_url, c.server.data_dir, read_only);
 }
@@ -138,7 +135,7 @@ Result<std::string> TrustedKey(const std::string& arg) {
   }
   auto key = audit::ReadKeyFile(arg, "public key");
   if (!key.ok()) return key.status();
-  return audit::HexEncode(*key);
+  return HexEncode(*key);
 }
 
 int Verify(const AuditFlags& flags) {
@@ -150,7 +147,9 @@ int Verify(const AuditFlags& flags) {
     if (!key.ok()) return Fail(kExitUsage, key.status().message());
     trusted.push_back(std::move(*key));
   }
-  if (auto own = audit::Signer::Load(SigningKeyPath(*config)); own.ok()) {
+  if (auto own = audit::Signer::Load(
+          audit::AuditLog::SigningKeyPath(config->audit, config->server.data_dir));
+      own.ok()) {
     trusted.push_back((*own)->public_key());
   }
   auto store = OpenTrail(*config, true);
@@ -277,7 +276,8 @@ int Purge(const AuditFlags& flags) {
     *out = *d;
   }
   if (a.retain_content > a.retain_metadata) a.retain_content = a.retain_metadata;
-  auto signer = audit::Signer::Load(SigningKeyPath(*config));
+  auto signer =
+      audit::Signer::Load(audit::AuditLog::SigningKeyPath(config->audit, config->server.data_dir));
   if (!signer.ok()) {
     return Fail(kExitUsage,
                 signer.status().message() + " (a purge is signed with the server's audit key)");

@@ -115,8 +115,10 @@ int Scan(const GuardFlags& flags) {
 
 int ListRules() {
   for (const guard::Rule& r : guard::AllRules()) {
+    // Placeholders are numbered per value: [EMAIL_1], [EMAIL_2], ...
+    std::string label(r.placeholder);
     std::string redacts =
-        r.placeholder.empty() ? "" : "  redacts as [" + std::string(r.placeholder) + "_n]";
+        label.empty() ? "" : "  redacts as [" + label + "_1], [" + label + "_2], ...";
     std::printf("%-10s %-36s score %.2f%s\n", std::string(guard::CategoryName(r.category)).c_str(),
                 std::string(r.id).c_str(), r.score, redacts.c_str());
   }

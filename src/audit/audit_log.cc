@@ -16,13 +16,6 @@ std::string InDataDir(const std::string& configured, const std::string& data_dir
   return configured.empty() ? data_dir + "/" + name : configured;
 }
 
-bool AnyEncrypted(const AuditConfig& c) {
-  bool encrypted = c.content == ContentPolicy::kEncrypted;
-  for (const auto& [name, policy] : c.roles) encrypted |= policy == ContentPolicy::kEncrypted;
-  for (const auto& [name, policy] : c.keys) encrypted |= policy == ContentPolicy::kEncrypted;
-  return encrypted;
-}
-
 const std::vector<double>& BatchBuckets() {
   static const std::vector<double> kBuckets = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096};
   return kBuckets;
@@ -30,12 +23,16 @@ const std::vector<double>& BatchBuckets() {
 
 }  // namespace
 
+std::string AuditLog::SigningKeyPath(const AuditConfig& config, const std::string& data_dir) {
+  return InDataDir(config.signing_key_file, data_dir, "audit-signing.key");
+}
+
 Result<std::unique_ptr<AuditLog>> AuditLog::Open(const AuditConfig& config,
                                                  const std::string& data_dir,
                                                  MetricsRegistry& metrics) {
   auto store = OpenStore(config.store_url, data_dir);
   if (!store.ok()) return store.status();
-  std::string signing_key = InDataDir(config.signing_key_file, data_dir, "audit-signing.key");
+  std::string signing_key = SigningKeyPath(config, data_dir);
   auto signer = Signer::LoadOrCreate(signing_key);
   if (!signer.ok()) return signer.status();
   if (Status st = (*signer)->WritePublicKey(signing_key); !st.ok()) return st;
@@ -43,7 +40,7 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const AuditConfig& config,
       DigestKey::LoadOrCreate(InDataDir(config.digest_key_file, data_dir, "audit-digest.key"));
   if (!digests.ok()) return digests.status();
   std::string auditor_key;
-  if (AnyEncrypted(config) || !config.auditor_public_key_file.empty()) {
+  if (config.Uses(ContentPolicy::kEncrypted) || !config.auditor_public_key_file.empty()) {
     auto key = ReadKeyFile(config.auditor_public_key_file, "auditor public key");
     if (!key.ok()) {
       return Status::InvalidArgument("audit.auditor_public_key_file: " + key.status().message());

@@ -33,6 +33,9 @@ class AuditLog {
   // For tests and benchmarks: an already open store and keys.
   AuditLog(const AuditConfig& config, std::unique_ptr<Store> store, std::unique_ptr<Signer> signer,
            DigestKey digests, std::string auditor_key, MetricsRegistry& metrics);
+  // Where the server's checkpoint key is: audit.signing_key_file, else in the data directory.
+  static std::string SigningKeyPath(const AuditConfig& config, const std::string& data_dir);
+
   // Commits what is queued, signs a last checkpoint, stops the thread.
   ~AuditLog();
 

@@ -1,32 +1,12 @@
 #include "audit/chain.h"
 
-#include <openssl/evp.h>
-
 #include <string>
 
+#include "model/intake/file_digest.h"
+
 namespace bastion::audit {
-namespace {
-
-std::string Hex(const unsigned char* bytes, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(n * 2, '0');
-  for (size_t i = 0; i < n; ++i) {
-    out[2 * i] = kDigits[bytes[i] >> 4];
-    out[2 * i + 1] = kDigits[bytes[i] & 15];
-  }
-  return out;
-}
-
-}  // namespace
 
 const std::string kGenesisHash(64, '0');
-
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &n, EVP_sha256(), nullptr);
-  return Hex(digest, n);
-}
 
 std::string ChainHash(std::string_view prev_hash, int64_t seq, std::string_view event) {
   std::string input;
@@ -34,7 +14,7 @@ std::string ChainHash(std::string_view prev_hash, int64_t seq, std::string_view 
   input.append("bastion.audit.v1\n").append(prev_hash).push_back('\n');
   input.append(std::to_string(seq)).push_back('\n');
   input.append(event);
-  return Sha256Hex(input);
+  return model::Sha256HexOfText(input);
 }
 
 std::string CheckpointMessage(int64_t seq, std::string_view hash, int64_t time_ms) {

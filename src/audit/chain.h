@@ -16,9 +16,6 @@ extern const std::string kGenesisHash;
 // hex SHA-256 of "bastion.audit.v1\n" + prev_hash + "\n" + seq + "\n" + event.
 std::string ChainHash(std::string_view prev_hash, int64_t seq, std::string_view event);
 
-// hex SHA-256 of `bytes` (content digests).
-std::string Sha256Hex(std::string_view bytes);
-
 // "bastion.audit.checkpoint.v1\n" + seq + "\n" + hash + "\n" + time_ms.
 std::string CheckpointMessage(int64_t seq, std::string_view hash, int64_t time_ms);
 

@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 
 #include "audit/key_file.h"
+#include "common/hex.h"
 
 namespace bastion::audit {
 namespace {
@@ -49,7 +50,7 @@ std::string DigestKey::Digest(std::string_view text) const {
   size_t n = 0;
   EVP_MAC_final(ctx, out, &n, sizeof out);
   EVP_MAC_CTX_free(ctx);
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(out), kDigestBytes));
+  return HexEncode(out, kDigestBytes);
 }
 
 }  // namespace bastion::audit

@@ -6,6 +6,7 @@
 
 #include "audit/chain.h"
 #include "common/json_writer.h"
+#include "model/intake/file_digest.h"
 
 namespace bastion::audit {
 namespace {
@@ -77,7 +78,7 @@ std::string EventJson(const Event& e) {
 }
 
 PendingRecord ToRecord(Event e, std::string content) {
-  if (!content.empty()) e.content_sha256 = Sha256Hex(content);
+  if (!content.empty()) e.content_sha256 = model::Sha256HexOfText(content);
   PendingRecord r;
   r.time_ms = e.time_ms;
   r.kind = "request";

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/hex.h"
+
 namespace bastion::audit {
 namespace {
 
@@ -25,17 +27,6 @@ std::string Named(std::string_view what, const std::string& path) {
 }
 
 }  // namespace
-
-std::string HexEncode(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 15]);
-  }
-  return out;
-}
 
 Result<std::string> ReadKeyFile(const std::string& path, std::string_view what, bool secret) {
   struct stat info {};

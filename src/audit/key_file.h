@@ -22,6 +22,4 @@ Status WriteKeyFile(const std::string& path, std::string_view key,
 Result<std::string> ReadOrCreateKeyFile(const std::string& path, std::string (*fresh)(),
                                         std::string_view what);
 
-std::string HexEncode(std::string_view bytes);
-
 }  // namespace bastion::audit

@@ -7,13 +7,10 @@
 
 #include "audit/chain.h"
 #include "audit/key_file.h"
+#include "common/hex.h"
 
 namespace bastion::audit {
 namespace {
-
-std::string ToHex(const unsigned char* bytes, size_t n) {
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(bytes), n));
-}
 
 // Exactly `n` bytes from `hex` (2n hex digits, nothing else).
 bool FromHex(std::string_view hex, unsigned char* out, size_t n) {
@@ -46,7 +43,7 @@ Result<std::unique_ptr<Signer>> Signer::FromSeed(std::string seed) {
   crypto_sign_seed_keypair(public_key, signer->secret_,
                            reinterpret_cast<const unsigned char*>(seed.data()));
   sodium_memzero(seed.data(), seed.size());
-  signer->public_key_hex_ = ToHex(public_key, sizeof public_key);
+  signer->public_key_hex_ = HexEncode(public_key, sizeof public_key);
   return signer;
 }
 
@@ -89,7 +86,7 @@ Checkpoint Signer::Sign(int64_t seq, std::string_view hash, int64_t time_ms) con
   unsigned char signature[crypto_sign_BYTES];
   crypto_sign_detached(signature, nullptr, reinterpret_cast<const unsigned char*>(message.data()),
                        message.size(), secret_);
-  c.signature = ToHex(signature, sizeof signature);
+  c.signature = HexEncode(signature, sizeof signature);
   return c;
 }
 

@@ -10,6 +10,7 @@
 #include "audit/chain.h"
 #include "audit/purge_event.h"
 #include "common/json_writer.h"
+#include "model/intake/file_digest.h"
 
 namespace bastion::audit {
 namespace {
@@ -184,7 +185,7 @@ void Verifier::Content(const Record& r) {
   simdjson::dom::element doc;
   std::string_view digest;
   if (parser_.parse(r.event).get(doc) || doc["content_sha256"].get(digest) ||
-      digest != Sha256Hex(r.content)) {
+      digest != model::Sha256HexOfText(r.content)) {
     Add("content_altered", r.seq,
         "the content of event " + std::to_string(r.seq) + " does not match its content_sha256");
   }

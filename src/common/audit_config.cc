@@ -44,6 +44,13 @@ std::string_view ContentPolicyName(ContentPolicy policy) {
   return "none";
 }
 
+bool AuditConfig::Uses(ContentPolicy policy) const {
+  bool used = content == policy;
+  for (const auto& [name, p] : roles) used |= p == policy;
+  for (const auto& [name, p] : keys) used |= p == policy;
+  return used;
+}
+
 Status ReadAuditConfig(const toml::table& t, std::string_view origin, AuditConfig& a) {
   TableReader r(t, "audit.", origin);
   r.Bool("enabled", a.enabled);
@@ -80,10 +87,7 @@ Status ReadAuditConfig(const toml::table& t, std::string_view origin, AuditConfi
 
 Status ValidateAuditConfig(const Config& config) {
   const AuditConfig& a = config.audit;
-  bool encrypted = a.content == ContentPolicy::kEncrypted;
-  for (const auto& [name, policy] : a.roles) encrypted |= policy == ContentPolicy::kEncrypted;
-  for (const auto& [name, policy] : a.keys) encrypted |= policy == ContentPolicy::kEncrypted;
-  if (encrypted && a.auditor_public_key_file.empty()) {
+  if (a.Uses(ContentPolicy::kEncrypted) && a.auditor_public_key_file.empty()) {
     return Status::InvalidArgument(
         "audit content \"encrypted\" needs audit.auditor_public_key_file (make a key pair with "
         "`bastion audit keygen`)");

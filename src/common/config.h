@@ -182,6 +182,9 @@ struct AuditConfig {
   Millis commit_delay{2};                     // how long events may wait to share a commit
   int max_batch = 1024;                       // events per group commit
   int queue_capacity = 65536;                 // events waiting; beyond, requests fail with 503
+
+  // Whether the default or any role's or key's override is `policy`.
+  bool Uses(ContentPolicy policy) const;
 };
 
 // The name a policy has in config files and events: "none", "redacted", "encrypted".

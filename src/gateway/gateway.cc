@@ -129,9 +129,7 @@ Status Gateway::SetUpAudit() {
   if (!log.ok()) return log.status();
   audit_log_ = std::move(*log);
   // Content under "redacted" loses PII and secrets whatever the guard's actions say.
-  bool redacted = c.audit.content == ContentPolicy::kRedacted;
-  for (const auto& [name, policy] : c.audit.roles) redacted |= policy == ContentPolicy::kRedacted;
-  for (const auto& [name, policy] : c.audit.keys) redacted |= policy == ContentPolicy::kRedacted;
+  bool redacted = c.audit.Uses(ContentPolicy::kRedacted);
   std::shared_ptr<const guard::Guardrails> redactor = guardrails_;
   if (redacted && !redactor) {
     auto created = guard::Guardrails::Create(GuardConfig{});

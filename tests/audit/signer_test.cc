@@ -8,6 +8,7 @@
 
 #include "audit/chain.h"
 #include "common/temp_dir.h"
+#include "model/intake/file_digest.h"
 
 namespace bastion::audit {
 namespace {
@@ -29,12 +30,13 @@ std::string ReadAll(const std::filesystem::path& path) {
 
 TEST(ChainTest, HashCoversPrevSeqAndEvent) {
   std::string h = ChainHash(kGenesisHash, 1, R"({"v":1})");
-  EXPECT_EQ(h, Sha256Hex("bastion.audit.v1\n" + kGenesisHash + "\n1\n{\"v\":1}"));
+  EXPECT_EQ(h, model::Sha256HexOfText("bastion.audit.v1\n" + kGenesisHash + "\n1\n{\"v\":1}"));
   EXPECT_EQ(h.size(), 64u);
   EXPECT_NE(h, ChainHash(kGenesisHash, 2, R"({"v":1})"));
   EXPECT_NE(h, ChainHash(std::string(64, '1'), 1, R"({"v":1})"));
   EXPECT_NE(h, ChainHash(kGenesisHash, 1, R"({"v":2})"));
-  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(model::Sha256HexOfText(""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 TEST(ChainTest, ChainAfterNumbersAndLinks) {

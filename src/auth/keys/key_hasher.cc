@@ -12,6 +12,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "common/hex.h"
+
 namespace bastion::auth {
 namespace {
 
@@ -105,13 +107,7 @@ std::string KeyHasher::Hash(std::string_view secret) const {
   EVP_MD_CTX_copy_ex(ctx.get(), states_->outer.get());
   EVP_DigestUpdate(ctx.get(), digest, n);
   EVP_DigestFinal_ex(ctx.get(), digest, &n);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(2 * n, '0');
-  for (unsigned int i = 0; i < n; ++i) {
-    hex[2 * i] = kHex[digest[i] >> 4];
-    hex[2 * i + 1] = kHex[digest[i] & 15];
-  }
-  return hex;
+  return HexEncode(digest, n);
 }
 
 bool KeyHasher::Matches(std::string_view secret, std::string_view stored_hex) const {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "common/hex.h"
 #include "model/mapped_file.h"
 
 namespace bastion::model {
@@ -29,18 +30,16 @@ std::string HashSlices(std::span<const uint8_t> bytes, bool release_mapped_pages
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(ctx.get(), digest, &length);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
-  }
-  return hex;
+  return HexEncode(digest, length);
 }
 
 }  // namespace
 
 std::string Sha256Hex(std::span<const uint8_t> bytes) { return HashSlices(bytes, false); }
+
+std::string Sha256HexOfText(std::string_view text) {
+  return Sha256Hex(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
 
 Result<std::string> Sha256File(const std::string& path) {
   std::error_code ec;

@@ -5,6 +5,7 @@
 
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 
@@ -12,6 +13,8 @@ namespace bastion::model {
 
 // Lower-case hex SHA-256 of `bytes`.
 std::string Sha256Hex(std::span<const uint8_t> bytes);
+// The same for text (audit chain hashes and content digests).
+std::string Sha256HexOfText(std::string_view text);
 
 // The same for the file at `path` (an empty file included). IoError when it cannot be read.
 Result<std::string> Sha256File(const std::string& path);

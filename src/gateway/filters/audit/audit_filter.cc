@@ -156,10 +156,15 @@ audit::PendingRecord AuditFilter::BuildRecord(Exchange& ex) const {
   return audit::ToRecord(std::move(e), std::move(content));
 }
 
-http::Awaitable<bool> AuditFilter::Commit(Exchange& ex) {
+bool AuditFilter::Claim(Exchange& ex) {
   if (!ex.audit) ex.audit = std::make_shared<AuditExchange>();
-  if (ex.audit->recorded || !Audited(ex)) co_return true;
+  if (ex.audit->recorded || !Audited(ex)) return false;
   ex.audit->recorded = true;
+  return true;
+}
+
+http::Awaitable<bool> AuditFilter::Commit(Exchange& ex) {
+  if (!Claim(ex)) co_return true;
   auto wait = std::make_shared<DurableWait>(co_await http::net::this_coro::executor);
   wait->timer.expires_at(Clock::time_point::max());
   log_.Submit(BuildRecord(ex), [wait](const Status& status) {
@@ -196,9 +201,7 @@ void AuditFilter::RecordRejected(int status, std::string_view reason) {
 }
 
 void AuditFilter::OnComplete(Exchange& ex) {
-  if (!ex.audit) ex.audit = std::make_shared<AuditExchange>();
-  if (ex.audit->recorded || !Audited(ex)) return;
-  ex.audit->recorded = true;
+  if (!Claim(ex)) return;
   std::string request_id = ex.request_id;
   log_.Submit(BuildRecord(ex), [request_id](const Status& status) {
     if (!status.ok()) {

@@ -43,6 +43,8 @@ class AuditFilter : public Filter {
   audit::PendingRecord BuildRecord(Exchange& ex) const;
   std::string RedactForAudit(std::string_view text) const;
   static bool Audited(const Exchange& ex);
+  // True once per audited exchange: the caller records it.
+  static bool Claim(Exchange& ex);
 
   audit::AuditLog& log_;
   std::shared_ptr<const guard::Guardrails> redactor_;
