@@ -1,0 +1,18 @@
+#pragma once
+// The encodings attacks hide requests in, and judges undo: base64, rot13, leetspeak.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bastion::redteam {
+
+std::string Base64Encode(std::string_view bytes);
+// Standard or URL alphabet, padding optional, whitespace ignored. nullopt if `text` is not
+// base64 or does not decode to valid UTF-8 text.
+std::optional<std::string> Base64DecodeText(std::string_view text);
+std::string Rot13(std::string_view text);
+std::string LeetEncode(std::string_view text);  // a->4, e->3, i->1, o->0, s->5, t->7
+std::string LeetDecode(std::string_view text);
+
+}  // namespace bastion::redteam
