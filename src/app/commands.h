@@ -31,5 +31,6 @@ Command RegisterKeys(CLI::App& app);
 Command RegisterRoutes(CLI::App& app);
 Command RegisterGuard(CLI::App& app);
 Command RegisterAudit(CLI::App& app);
+Command RegisterRedteam(CLI::App& app);
 
 }  // namespace bastion::app

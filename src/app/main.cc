@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   add(&bastion::app::RegisterRoutes);
   add(&bastion::app::RegisterGuard);
   add(&bastion::app::RegisterAudit);
+  add(&bastion::app::RegisterRedteam);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -23,16 +23,17 @@ struct Endpoint {
   std::string api_key;  // sent as "Authorization: Bearer"; empty: none
   Millis timeout{120000};
   int max_tokens = 512;
-  std::optional<double> temperature;  // unset: the server's default
+  std::optional<double> temperature;            // unset: the server's default
   const http::TlsClientContext* tls = nullptr;  // for https; must outlive the client
 };
 
 // What came back for one request.
 struct Answer {
-  int http_status = 0;  // 0: no HTTP answer (connection refused, timeout, reset)
-  std::string error;    // API error code/type (4xx/5xx) or the transport error
-  std::string content;  // choices[0].message.content
-  std::string reasoning;  // choices[0].message.reasoning_content, when the server splits it
+  int http_status = 0;        // 0: no HTTP answer (connection refused, timeout, reset)
+  std::string error;          // API error code/type (4xx/5xx) or the transport error
+  std::string content;        // choices[0].message.content
+  std::string reasoning;      // choices[0].message.reasoning_content, when the server splits it
+  std::string finish_reason;  // "stop", "length", "content_filter" (a guardrail cut it), ...
   int completion_tokens = 0;
   double latency_ms = 0;
 };

@@ -20,9 +20,9 @@ struct AttemptResult {
   std::string category;
   std::string technique;
   int sample = 0;
-  int http_status = 0;     // 0: no HTTP answer
-  std::string error;       // API error code or transport error, when there is one
-  Verdict verdict;         // the verdict the ASR uses
+  int http_status = 0;  // 0: no HTTP answer
+  std::string error;    // API error code or transport error, when there is one
+  Verdict verdict;      // the verdict the ASR uses
   // With two judges: the cross-check judge's outcome (the refusal judge when the LLM judge
   // decides, and the other way round is never needed).
   std::optional<Outcome> second_outcome;
@@ -34,8 +34,8 @@ struct AttemptResult {
 
 // Successes over judged attempts, with a Wilson 95% interval.
 struct Tally {
-  int attempts = 0;   // every attempt
-  int judged = 0;     // attempts with an answer or a block (attempts - errors)
+  int attempts = 0;  // every attempt
+  int judged = 0;    // attempts with an answer or a block (attempts - errors)
   int successes = 0;
   int blocked = 0;
   int errors = 0;
@@ -48,7 +48,7 @@ struct JudgeAgreement {
   int compared = 0;  // attempts both judges decided
   int agreed = 0;    // same success/not-success call
   double rate = 0;
-  double kappa = 0;  // Cohen's kappa on success vs not
+  double kappa = 0;       // Cohen's kappa on success vs not
   double second_asr = 0;  // the ASR the cross-check judge alone gives
 };
 
@@ -63,7 +63,7 @@ struct Report {
   int samples = 1;
   uint64_t seed = 0;
   int concurrency = 1;
-  std::string started;   // RFC 3339 UTC
+  std::string started;  // RFC 3339 UTC
   double duration_s = 0;
   int probes = 0;
   bool completions_redacted = false;
