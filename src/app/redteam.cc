@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -13,6 +12,7 @@
 
 #include "app/commands.h"
 #include "app/redteam_flags.h"
+#include "audit/event.h"
 #include "common/version.h"
 #include "redteam/report_diff.h"
 #include "redteam/report_html.h"
@@ -44,15 +44,6 @@ Result<std::string> ReadFile(const std::string& path) {
   std::stringstream all;
   all << in.rdbuf();
   return all.str();
-}
-
-std::string NowRfc3339() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 // Progress on stderr: a live counter on a terminal, a line per tenth otherwise.
@@ -105,7 +96,7 @@ int Run(const RedteamFlags& f) {
                          .samples = f.samples,
                          .seed = f.seed,
                          .concurrency = f.concurrency,
-                         .started = NowRfc3339(),
+                         .started = audit::FormatTime(audit::UnixMillisNow()),
                          .probes = static_cast<int>(s.probes.size()),
                          .completions_redacted = f.redact_completions};
   const auto start = std::chrono::steady_clock::now();

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "redteam/chat_client.h"
+#include "redteam/answer.h"
 #include "redteam/probe.h"
 
 namespace bastion::redteam {

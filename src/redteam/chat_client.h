@@ -13,6 +13,7 @@
 #include "common/url.h"
 #include "http/awaitable.h"
 #include "http/client.h"
+#include "redteam/answer.h"
 #include "redteam/probe.h"
 
 namespace bastion::redteam {
@@ -25,17 +26,6 @@ struct Endpoint {
   int max_tokens = 512;
   std::optional<double> temperature;            // unset: the server's default
   const http::TlsClientContext* tls = nullptr;  // for https; must outlive the client
-};
-
-// What came back for one request.
-struct Answer {
-  int http_status = 0;        // 0: no HTTP answer (connection refused, timeout, reset)
-  std::string error;          // API error code/type (4xx/5xx) or the transport error
-  std::string content;        // choices[0].message.content
-  std::string reasoning;      // choices[0].message.reasoning_content, when the server splits it
-  std::string finish_reason;  // "stop", "length", "content_filter" (a guardrail cut it), ...
-  int completion_tokens = 0;
-  double latency_ms = 0;
 };
 
 // The request path for `base`: "/v1/chat/completions" appended, without doubling "/v1".

@@ -11,7 +11,7 @@
 //   - the reasoning is judged on its own: reasoning_complied when it works through the request.
 // Stateless and thread-safe.
 
-#include "redteam/chat_client.h"
+#include "redteam/answer.h"
 #include "redteam/probe.h"
 #include "redteam/verdict.h"
 
