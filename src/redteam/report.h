@@ -11,6 +11,10 @@
 #include "common/status.h"
 #include "redteam/verdict.h"
 
+namespace bastion {
+class JsonWriter;
+}  // namespace bastion
+
 namespace bastion::redteam {
 
 // One attempt: a probe sent once (a probe is sent `samples` times).
@@ -80,6 +84,8 @@ struct Report {
 void Summarize(Report& report);
 
 std::string ReportToJson(const Report& report);
+// {"attempts","judged","successes","blocked","errors","asr","ci95":[low,high]}
+void WriteTallyJson(JsonWriter& w, const Tally& tally);
 // Reads what ReportToJson wrote (the fields diff and html need; results included).
 Result<Report> ReportFromJson(std::string_view json);
 

@@ -120,18 +120,11 @@ void WriteRun(JsonWriter& w, const Report& r) {
   w.Key("suite").String(r.suite).Key("judge").String(r.judge).EndObject();
 }
 
-void WriteTally(JsonWriter& w, const Tally& t) {
-  w.BeginObject().Key("attempts").Int(t.attempts).Key("judged").Int(t.judged);
-  w.Key("successes").Int(t.successes).Key("blocked").Int(t.blocked).Key("errors").Int(t.errors);
-  w.Key("asr").Double(t.asr).Key("ci95").BeginArray().Double(t.ci_low).Double(t.ci_high);
-  w.EndArray().EndObject();
-}
-
 // A side the row is missing from is null, not a zero tally that would read as "0% ASR".
 void WriteSide(JsonWriter& w, std::string_view key, bool present, const Tally& t) {
   w.Key(key);
   if (present) {
-    WriteTally(w, t);
+    WriteTallyJson(w, t);
   } else {
     w.Null();
   }
@@ -139,6 +132,7 @@ void WriteSide(JsonWriter& w, std::string_view key, bool present, const Tally& t
 
 void WriteRow(JsonWriter& w, const DiffRow& row) {
   w.BeginObject().Key("group").String(row.group).Key("name").String(row.name);
+  w.Key("in_a").Bool(row.in_a).Key("in_b").Bool(row.in_b);
   WriteSide(w, "a", row.in_a, row.a);
   WriteSide(w, "b", row.in_b, row.b);
   w.Key("delta").Double(row.delta).Key("significant").Bool(row.significant).EndObject();

@@ -25,8 +25,8 @@ std::vector<DiffRow> DiffReports(const Report& a, const Report& b);
 
 // A fixed-width table for terminals: group, name, ASR A [CI], ASR B [CI], delta in points.
 std::string DiffToText(const std::vector<DiffRow>& rows, const Report& a, const Report& b);
-// {"a":{"target","model","suite","judge"},"b":{...},"rows":[{"group","name","a":{tally},
-//  "b":{tally},"delta","significant"}]}
+// {"a":{"target","model","suite","judge"},"b":{...},"rows":[{"group","name","in_a","in_b",
+//  "a":{tally} or null when missing,"b":{tally} or null,"delta","significant"}]}
 std::string DiffToJson(const std::vector<DiffRow>& rows, const Report& a, const Report& b);
 
 }  // namespace bastion::redteam

@@ -5,9 +5,8 @@
 #include "redteam/report.h"
 
 namespace bastion::redteam {
-namespace {
 
-void WriteTally(JsonWriter& w, const Tally& t) {
+void WriteTallyJson(JsonWriter& w, const Tally& t) {
   w.BeginObject();
   w.Key("attempts").Int(t.attempts).Key("judged").Int(t.judged);
   w.Key("successes").Int(t.successes).Key("blocked").Int(t.blocked).Key("errors").Int(t.errors);
@@ -16,11 +15,13 @@ void WriteTally(JsonWriter& w, const Tally& t) {
   w.EndObject();
 }
 
+namespace {
+
 void WriteTallies(JsonWriter& w, std::string_view key, const std::map<std::string, Tally>& map) {
   w.Key(key).BeginObject();
   for (const auto& [name, tally] : map) {
     w.Key(name);
-    WriteTally(w, tally);
+    WriteTallyJson(w, tally);
   }
   w.EndObject();
 }
@@ -155,7 +156,7 @@ std::string ReportToJson(const Report& r) {
   w.Key("started").String(r.started).Key("duration_s").Double(r.duration_s);
   w.Key("probes").Int(r.probes).Key("completions_redacted").Bool(r.completions_redacted);
   w.Key("overall");
-  WriteTally(w, r.overall);
+  WriteTallyJson(w, r.overall);
   WriteTallies(w, "by_category", r.by_category);
   WriteTallies(w, "by_technique", r.by_technique);
   if (r.agreement) {

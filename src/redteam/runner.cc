@@ -132,7 +132,7 @@ Result<std::vector<AttemptResult>> RunAttempts(const std::vector<Probe>& probes,
   const int workers = std::clamp(options.concurrency, 1, std::max<int>(1, s.attempts.size()));
   for (int i = 0; i < workers; ++i) http::net::co_spawn(io, Worker(s), http::net::detached);
   io.run();
-  if (s.aborted) {
+  if (s.aborted || (!s.reached && !s.attempts.empty())) {
     return Status::Unavailable("cannot reach the target at " + target.url.ToString() + ": " +
                                s.last_transport_error);
   }
