@@ -1,6 +1,10 @@
 // report.json: written by a run, read back by diff and by the HTML renderer.
 #include <simdjson.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
 #include "common/json_writer.h"
 #include "redteam/report.h"
 
@@ -50,13 +54,17 @@ std::string Str(Element e, const char* key) {
   return e[key].get_string().get(s) ? std::string() : std::string(s);
 }
 
+// Integers written by ReportToJson; anything else (a float, out of range) is clamped, since
+// a report handed to diff may have been edited by hand.
 int64_t Int(Element e, const char* key) {
   int64_t v = 0;
   if (e[key].get_int64().get(v)) {
     double d = 0;
-    if (!e[key].get_double().get(d)) v = static_cast<int64_t>(d);
+    if (!e[key].get_double().get(d) && std::isfinite(d)) {
+      v = static_cast<int64_t>(std::clamp(d, -9e15, 9e15));
+    }
   }
-  return v;
+  return std::clamp<int64_t>(v, INT32_MIN, INT32_MAX);
 }
 
 double Dbl(Element e, const char* key) {
@@ -131,7 +139,8 @@ void ReadHeader(Element root, Report& r) {
   }
   r.judge = Str(root, "judge");
   r.samples = static_cast<int>(Int(root, "samples"));
-  r.seed = static_cast<uint64_t>(Int(root, "seed"));
+  uint64_t seed = 0;
+  if (!root["seed"].get_uint64().get(seed)) r.seed = seed;
   r.concurrency = static_cast<int>(Int(root, "concurrency"));
   r.started = Str(root, "started");
   r.duration_s = Dbl(root, "duration_s");
