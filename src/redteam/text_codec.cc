@@ -1,36 +1,16 @@
 #include "redteam/text_codec.h"
 
-#include <algorithm>
-#include <array>
-#include <cstdint>
-
 namespace bastion::redteam {
 namespace {
-
-constexpr std::string_view kBase64Alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 // Shorter texts are words ("Sure", "no"), not encoded answers worth decoding.
 constexpr size_t kMinBase64Chars = 4;
 
-// 0..63 for both alphabets ("+/" and "-_"), -1 for anything else. Judges decode whatever
-// the target wrote, and models mix the two alphabets up.
-constexpr std::array<int8_t, 256> MakeBase64Values() {
-  std::array<int8_t, 256> values{};
-  values.fill(-1);
-  for (size_t i = 0; i < kBase64Alphabet.size(); ++i) {
-    values[static_cast<unsigned char>(kBase64Alphabet[i])] = static_cast<int8_t>(i);
-  }
-  values['-'] = 62;
-  values['_'] = 63;
-  return values;
-}
-constexpr std::array<int8_t, 256> kBase64Values = MakeBase64Values();
-
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// The base64 characters without whitespace and padding; nullopt when a character is outside
-// both alphabets, padding is anywhere but at the end, or the text is too short.
+// The base64 characters without whitespace and padding; nullopt when padding is anywhere but
+// at the end or the text is too short (the decoder rejects characters outside both
+// alphabets: models mix "+/" and "-_" up).
 std::optional<std::string> Base64Digits(std::string_view text) {
   std::string digits;
   digits.reserve(text.size());
@@ -41,7 +21,7 @@ std::optional<std::string> Base64Digits(std::string_view text) {
       ++padding;
       continue;
     }
-    if (padding > 0 || kBase64Values[static_cast<unsigned char>(c)] < 0) return std::nullopt;
+    if (padding > 0) return std::nullopt;
     digits.push_back(c);
   }
   if (digits.size() + padding < kMinBase64Chars || padding > 2) return std::nullopt;
@@ -93,37 +73,11 @@ char RotateLetter(char c, char base) { return static_cast<char>(base + (c - base
 
 }  // namespace
 
-std::string Base64Encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (size_t i = 0; i < bytes.size(); i += 3) {
-    const size_t n = std::min<size_t>(3, bytes.size() - i);
-    uint32_t group = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
-    if (n > 1) group |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
-    if (n > 2) group |= static_cast<unsigned char>(bytes[i + 2]);
-    for (size_t k = 0; k < 4; ++k) {
-      out.push_back(k <= n ? kBase64Alphabet[(group >> (18 - 6 * k)) & 63] : '=');
-    }
-  }
-  return out;
-}
-
 std::optional<std::string> Base64DecodeText(std::string_view text) {
   std::optional<std::string> digits = Base64Digits(text);
   if (!digits) return std::nullopt;
-  std::string out;
-  out.reserve(digits->size() * 3 / 4);
-  uint32_t bits = 0;
-  int bit_count = 0;
-  for (char c : *digits) {
-    bits = (bits << 6) | static_cast<uint32_t>(kBase64Values[static_cast<unsigned char>(c)]);
-    bit_count += 6;
-    if (bit_count >= 8) {
-      bit_count -= 8;
-      out.push_back(static_cast<char>((bits >> bit_count) & 0xFF));
-    }
-  }
-  if (!IsUtf8Text(out)) return std::nullopt;
+  std::optional<std::string> out = Base64DecodeLenient(*digits);
+  if (!out || !IsUtf8Text(*out)) return std::nullopt;
   return out;
 }
 

@@ -1,13 +1,15 @@
 #pragma once
-// The encodings attacks hide requests in, and judges undo: base64, rot13, leetspeak.
+// The encodings attacks hide requests in, and judges undo: base64 (encoding is common's
+// Base64Encode), rot13, leetspeak.
 
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "common/base64.h"
+
 namespace bastion::redteam {
 
-std::string Base64Encode(std::string_view bytes);
 // Standard or URL alphabet, padding optional, whitespace ignored. nullopt if `text` is not
 // base64 or does not decode to valid UTF-8 text.
 std::optional<std::string> Base64DecodeText(std::string_view text);

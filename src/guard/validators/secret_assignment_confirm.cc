@@ -6,7 +6,7 @@
 
 #include "guard/validators/secret_confirm.h"
 
-#include "guard/validators/base64_text.h"
+#include "common/base64.h"
 #include "guard/validators/secret_value.h"
 
 namespace bastion::guard {
@@ -145,7 +145,7 @@ bool IsSecretValue(std::string_view v) {
 
 // Decoded Basic credentials "user:password" with a real password.
 bool IsBasicCredential(std::string_view b64) {
-  std::optional<std::string> decoded = DecodeBase64Lenient(b64);
+  std::optional<std::string> decoded = Base64DecodeLenient(b64);
   if (!decoded) return false;
   const std::string& out = *decoded;
   size_t colon = out.find(':');

@@ -1,10 +1,9 @@
 #include "guard/validators/secret_confirm.h"
 
-#include "guard/validators/base64_text.h"
-
 #include <algorithm>
 #include <string>
 
+#include "common/base64.h"
 #include "guard/validators/secret_value.h"
 
 namespace bastion::guard {
@@ -20,7 +19,7 @@ std::string_view Slice(std::string_view text, Span s) { return text.substr(s.sta
 
 // A JWT part decoded; empty when malformed.
 std::string DecodeJwtPart(std::string_view part) {
-  return DecodeBase64Lenient(part).value_or(std::string());
+  return Base64DecodeLenient(part).value_or(std::string());
 }
 
 bool IsJsonObject(std::string_view s) {
