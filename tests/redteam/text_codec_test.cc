@@ -1,5 +1,6 @@
-// The encodings attacks hide requests in: RFC 4648 vectors, round trips, and the inputs the
-// decoder must refuse so judges do not "decode" ordinary words.
+// The encodings attacks hide requests in (the base64 encoder is common's, tested there): RFC
+// 4648 vectors decoded, round trips, and the inputs the decoder must refuse so judges do not
+// "decode" ordinary words.
 #include "redteam/text_codec.h"
 
 #include <gtest/gtest.h>
@@ -9,17 +10,7 @@
 namespace bastion::redteam {
 namespace {
 
-TEST(Base64Test, EncodesRfc4648Vectors) {
-  EXPECT_EQ(Base64Encode(""), "");
-  EXPECT_EQ(Base64Encode("f"), "Zg==");
-  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
-  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
-  EXPECT_EQ(Base64Encode("foob"), "Zm9vYg==");
-  EXPECT_EQ(Base64Encode("fooba"), "Zm9vYmE=");
-  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
-}
-
-TEST(Base64Test, DecodesRfc4648VectorsOfAtLeastFourCharacters) {
+TEST(Base64TextTest, DecodesRfc4648VectorsOfAtLeastFourCharacters) {
   EXPECT_EQ(Base64DecodeText("Zg=="), "f");
   EXPECT_EQ(Base64DecodeText("Zm8="), "fo");
   EXPECT_EQ(Base64DecodeText("Zm9v"), "foo");
@@ -28,14 +19,14 @@ TEST(Base64Test, DecodesRfc4648VectorsOfAtLeastFourCharacters) {
   EXPECT_EQ(Base64DecodeText("Zm9vYmFy"), "foobar");
 }
 
-TEST(Base64Test, PaddingIsOptionalAndWhitespaceIgnored) {
+TEST(Base64TextTest, PaddingIsOptionalAndWhitespaceIgnored) {
   EXPECT_EQ(Base64DecodeText("Zm9vYg"), "foob");
   EXPECT_EQ(Base64DecodeText("Zm9vYmE"), "fooba");
   EXPECT_EQ(Base64DecodeText(" Zm9v\nYmFy\r\n"), "foobar");
   EXPECT_EQ(Base64DecodeText("Zm9v YmE ="), "fooba");
 }
 
-TEST(Base64Test, AcceptsTheUrlAlphabet) {
+TEST(Base64TextTest, AcceptsTheUrlAlphabet) {
   // "~~~" encodes to "fn5+" in the standard alphabet, "???" to "Pz8/".
   EXPECT_EQ(Base64Encode("~~~"), "fn5+");
   EXPECT_EQ(Base64DecodeText("fn5-"), "~~~");
@@ -43,7 +34,7 @@ TEST(Base64Test, AcceptsTheUrlAlphabet) {
   EXPECT_EQ(Base64DecodeText("Pz8/"), "???");
 }
 
-TEST(Base64Test, RoundTripsText) {
+TEST(Base64TextTest, RoundTripsText) {
   for (std::string text : {"Sure, here is the plan.", "a", "ab", "abc", "Grüße, 世界! 🙂",
                            "line one\nline two\ttabbed"}) {
     const std::string encoded = Base64Encode(text);
@@ -52,7 +43,7 @@ TEST(Base64Test, RoundTripsText) {
   }
 }
 
-TEST(Base64Test, RefusesWhatIsNotBase64) {
+TEST(Base64TextTest, RefusesWhatIsNotBase64) {
   EXPECT_EQ(Base64DecodeText(""), std::nullopt);
   EXPECT_EQ(Base64DecodeText("Zm8"), std::nullopt);  // shorter than 4
   EXPECT_EQ(Base64DecodeText("   Zg==   "), "f");    // whitespace does not count
@@ -64,7 +55,7 @@ TEST(Base64Test, RefusesWhatIsNotBase64) {
   EXPECT_EQ(Base64DecodeText("Zm9vY"), std::nullopt);     // 6 bits cannot end a byte
 }
 
-TEST(Base64Test, RefusesBytesThatAreNotUtf8Text) {
+TEST(Base64TextTest, RefusesBytesThatAreNotUtf8Text) {
   EXPECT_EQ(Base64DecodeText(Base64Encode("\xff\xfe\xfd\xfc")), std::nullopt);
   EXPECT_EQ(Base64DecodeText(Base64Encode("caf\xc3")), std::nullopt);        // truncated sequence
   EXPECT_EQ(Base64DecodeText(Base64Encode("\xc0\xaf!!")), std::nullopt);     // overlong '/'
