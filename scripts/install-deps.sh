@@ -9,7 +9,7 @@ PACKAGES=(
   libboost-dev libssl-dev openssl
   libsimdjson-dev libtomlplusplus-dev libcli11-dev libfmt-dev libspdlog-dev
   libgoogle-perftools-dev libpcre2-dev zlib1g-dev
-  libsqlite3-dev libhiredis-dev redis-server libpq-dev postgresql
+  libsqlite3-dev sqlite3 libhiredis-dev redis-server libpq-dev postgresql
   libvectorscan-dev libutf8proc-dev libsodium-dev prometheus
   python3-numpy
   libgtest-dev libgmock-dev googletest libbenchmark-dev
