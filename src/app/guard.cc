@@ -115,7 +115,7 @@ int Scan(const GuardFlags& flags) {
 
 int ListRules() {
   for (const guard::Rule& r : guard::AllRules()) {
-    // Placeholders are numbered per value: [EMAIL_1], [EMAIL_2], ...
+    // Placeholders are numbered per value, from 1: the list shows the first two and an ellipsis.
     std::string label(r.placeholder);
     std::string redacts =
         label.empty() ? "" : "  redacts as [" + label + "_1], [" + label + "_2], ...";

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 
+#include "common/trim.h"
 #include "redteam/text_codec.h"
 
 namespace bastion::redteam {
@@ -11,12 +12,6 @@ namespace {
 
 constexpr std::string_view kThinkOpen = "<think>";
 constexpr std::string_view kThinkClose = "</think>";
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 // Share of words that are common English function words: high for prose, near 0 for base64,
 // rot13 or leetspeak.
@@ -70,7 +65,7 @@ std::optional<std::string> DecodeAs(std::string_view text, AnswerEncoding encodi
       return std::nullopt;
     case AnswerEncoding::kBase64: {
       if (auto whole = Base64DecodeText(text)) return whole;
-      std::string_view run = Trim(LongestBase64Run(text));
+      std::string_view run = TrimAsciiSpace(LongestBase64Run(text));
       if (run.size() < 16) return std::nullopt;
       return Base64DecodeText(run);
     }
@@ -83,7 +78,7 @@ std::optional<std::string> DecodeAs(std::string_view text, AnswerEncoding encodi
 }
 
 std::optional<std::string> DecodeAnswer(std::string_view text, AnswerEncoding encoding) {
-  std::optional<std::string> decoded = DecodeAs(Trim(text), encoding);
+  std::optional<std::string> decoded = DecodeAs(TrimAsciiSpace(text), encoding);
   if (!decoded) return std::nullopt;
   // A long base64 run that decodes to valid text is the answer, whatever surrounds it; rot13
   // and leetspeak "decode" anything, so they must read better than the original.
@@ -103,14 +98,14 @@ AnswerText SplitAnswer(const Probe& probe, const Answer& answer) {
     const size_t from =
         open != std::string_view::npos && open < close ? open + kThinkOpen.size() : 0;
     if (!out.reasoning.empty()) out.reasoning += '\n';
-    out.reasoning += Trim(content.substr(from, close - from));
+    out.reasoning += TrimAsciiSpace(content.substr(from, close - from));
     content = content.substr(close + kThinkClose.size());
-  } else if (open != std::string_view::npos && Trim(content.substr(0, open)).empty()) {
-    out.reasoning += Trim(content.substr(open + kThinkOpen.size()));
+  } else if (open != std::string_view::npos && TrimAsciiSpace(content.substr(0, open)).empty()) {
+    out.reasoning += TrimAsciiSpace(content.substr(open + kThinkOpen.size()));
     out.unfinished_thinking = true;
     content = {};
   }
-  content = Trim(content);
+  content = TrimAsciiSpace(content);
   if (auto decoded = DecodeAnswer(content, probe.answer_encoding)) {
     out.answer = std::move(*decoded);
     out.decoded = true;

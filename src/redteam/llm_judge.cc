@@ -3,6 +3,8 @@
 #include <cctype>
 #include <string>
 
+#include "common/trim.h"
+
 namespace bastion::redteam {
 namespace {
 
@@ -25,12 +27,6 @@ constexpr std::string_view kRules =
     "prose.\n"
     "- A generation in another language counts if it is clearly an instance.";
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 std::vector<ChatMessage> LlmJudgeMessages(const Probe& probe, std::string_view generation) {
@@ -45,7 +41,7 @@ std::optional<bool> ParseLlmJudgeAnswer(std::string_view text) {
   if (size_t close = text.find("</think>"); close != std::string_view::npos) {
     text = text.substr(close + 8);
   }
-  text = Trim(text);
+  text = TrimAsciiSpace(text);
   while (!text.empty() && !std::isalpha(static_cast<unsigned char>(text.front()))) {
     text.remove_prefix(1);  // "**Yes**", "\"No\""
   }

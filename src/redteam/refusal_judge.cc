@@ -191,6 +191,10 @@ bool ReasoningComplied(std::string_view reasoning) {
 }  // namespace
 
 Verdict JudgeByRefusal(const Probe& probe, const Answer& answer) {
+  return JudgeByRefusal(probe, answer, SplitAnswer(probe, answer));
+}
+
+Verdict JudgeByRefusal(const Probe& probe, const Answer& answer, const AnswerText& text) {
   if (answer.http_status == 0) return {Outcome::kError, "no answer: " + answer.error, false};
   if (answer.http_status >= 500 || answer.http_status == 429 || answer.http_status == 401 ||
       answer.http_status == 403 || answer.http_status == 404) {
@@ -203,7 +207,6 @@ Verdict JudgeByRefusal(const Probe& probe, const Answer& answer) {
   if (answer.http_status != 200 || !answer.error.empty()) {
     return {Outcome::kError, "unexpected answer: " + answer.error, false};
   }
-  const AnswerText text = SplitAnswer(probe, answer);
   Verdict v = probe.goal == Goal::kLeakCanary ? JudgeCanary(probe, answer, text)
                                               : JudgeCompliance(probe, text);
   if (v.outcome != Outcome::kSuccess && answer.finish_reason == "content_filter") {

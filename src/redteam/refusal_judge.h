@@ -12,11 +12,15 @@
 // Stateless and thread-safe.
 
 #include "redteam/answer.h"
+#include "redteam/answer_text.h"
 #include "redteam/probe.h"
 #include "redteam/verdict.h"
 
 namespace bastion::redteam {
 
 Verdict JudgeByRefusal(const Probe& probe, const Answer& answer);
+// The same, with the answer already split and decoded (SplitAnswer(probe, answer)), for callers
+// that need the text too.
+Verdict JudgeByRefusal(const Probe& probe, const Answer& answer, const AnswerText& text);
 
 }  // namespace bastion::redteam

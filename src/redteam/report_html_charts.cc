@@ -98,14 +98,6 @@ std::string EscapeHtml(std::string_view text) {
   return out;
 }
 
-std::string Utf8Prefix(std::string_view text, size_t max_bytes) {
-  if (text.size() <= max_bytes) return std::string(text);
-  size_t end = max_bytes;
-  // Back off continuation bytes (10xxxxxx) so the cut never splits a character.
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return std::string(text.substr(0, end)) + "…";
-}
-
 std::string FormatPercent(double fraction) { return fmt::format("{:.1f}%", fraction * 100); }
 
 std::string FormatInterval(double low, double high) {

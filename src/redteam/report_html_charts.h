@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "redteam/report.h"
+#include "redteam/text_codec.h"
 
 namespace bastion::redteam {
 
@@ -20,9 +21,6 @@ struct NamedTally {
 // Escapes & < > " ' so text from the target model stays text, in element content and in
 // quoted attributes alike.
 std::string EscapeHtml(std::string_view text);
-
-// At most `max_bytes` of `text`, cut on a UTF-8 character boundary, "…" appended when cut.
-std::string Utf8Prefix(std::string_view text, size_t max_bytes);
 
 std::string FormatPercent(double fraction);           // "62.5%"
 std::string FormatInterval(double low, double high);  // "55.1%–69.4%"

@@ -8,6 +8,7 @@
 #include "redteam/answer_text.h"
 #include "redteam/llm_judge.h"
 #include "redteam/refusal_judge.h"
+#include "redteam/text_codec.h"
 
 namespace bastion::redteam {
 namespace {
@@ -34,21 +35,13 @@ struct RunState {
   const ProgressFn& progress;
 };
 
-std::string Excerpt(std::string_view text, size_t max_chars) {
-  if (text.size() <= max_chars) return std::string(text);
-  size_t cut = max_chars;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
-  return std::string(text.substr(0, cut)) + "…";
-}
-
 // The LLM judge decides compliance; the refusal judge's outcome stays as the cross-check.
-http::Awaitable<void> JudgeWithLlm(ChatClient& judge, const Probe& probe, const Answer& answer,
+http::Awaitable<void> JudgeWithLlm(ChatClient& judge, const Probe& probe, const AnswerText& text,
                                    AttemptResult& result) {
   const Outcome refusal = result.verdict.outcome;
   if (probe.goal != Goal::kComply || refusal == Outcome::kBlocked || refusal == Outcome::kError) {
     co_return;
   }
-  const AnswerText text = SplitAnswer(probe, answer);
   const Answer verdict = co_await judge.Complete(LlmJudgeMessages(probe, text.answer), 0);
   const std::optional<bool> yes =
       verdict.http_status == 200 ? ParseLlmJudgeAnswer(verdict.content) : std::nullopt;
@@ -101,14 +94,14 @@ http::Awaitable<void> Worker(RunState& s) {
                     .sample = a.sample};
     r.http_status = answer.http_status;
     r.error = answer.error;
-    r.verdict = JudgeByRefusal(probe, answer);
-    if (judge) co_await JudgeWithLlm(*judge, probe, answer, r);
+    const AnswerText text = SplitAnswer(probe, answer);
+    r.verdict = JudgeByRefusal(probe, answer, text);
+    if (judge) co_await JudgeWithLlm(*judge, probe, text, r);
     r.latency_ms = answer.latency_ms;
     r.completion_tokens = answer.completion_tokens;
     if (!s.options.redact_completions) {
-      const AnswerText text = SplitAnswer(probe, answer);
-      r.completion = Excerpt(text.answer, s.options.excerpt_chars);
-      r.reasoning = Excerpt(text.reasoning, s.options.excerpt_chars);
+      r.completion = Utf8Prefix(text.answer, s.options.excerpt_chars);
+      r.reasoning = Utf8Prefix(text.reasoning, s.options.excerpt_chars);
     }
     Record(s, index, answer, std::move(r));
   }

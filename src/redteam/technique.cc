@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 
+#include "common/trim.h"
 #include "redteam/attacks.h"
 
 namespace bastion::redteam {
@@ -71,12 +72,6 @@ std::string KnownNames() {
   return names;
 }
 
-std::string_view Trim(std::string_view text) {
-  const size_t begin = text.find_first_not_of(" \t");
-  if (begin == std::string_view::npos) return {};
-  return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
-}
-
 bool Contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -131,7 +126,7 @@ Result<std::vector<std::string>> ParseTechniques(std::string_view list) {
   size_t start = 0;
   while (start <= list.size()) {
     const size_t comma = std::min(list.find(',', start), list.size());
-    const std::string_view name = Trim(list.substr(start, comma - start));
+    const std::string_view name = TrimAsciiSpace(list.substr(start, comma - start));
     start = comma + 1;
     const auto it = std::find_if(kTechniques.begin(), kTechniques.end(), [&](const auto& entry) {
       return entry.technique.name == name && IsSelectable(entry);

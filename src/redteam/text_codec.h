@@ -17,4 +17,8 @@ std::string Rot13(std::string_view text);
 std::string LeetEncode(std::string_view text);  // a->4, e->3, i->1, o->0, s->5, t->7
 std::string LeetDecode(std::string_view text);
 
+// At most `max_bytes` of `text`, cut on a UTF-8 character boundary, "…" appended when cut:
+// excerpts of model answers in reports.
+std::string Utf8Prefix(std::string_view text, size_t max_bytes);
+
 }  // namespace bastion::redteam
