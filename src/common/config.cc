@@ -66,7 +66,17 @@ Status ReadEngine(const toml::table& t, std::string_view origin, EngineConfig& e
   r.Integer("parallel", e.parallel, 1, 32);
   r.Integer("max_queue", e.max_queue, 0, 1 << 20);
   r.Bool("fast_intake_check", e.fast_intake_check);
-  return r.Finish();
+  r.String("isolation", e.isolation);
+  r.Duration("worker_hang_timeout", e.worker_hang_timeout);
+  if (Status st = r.Finish(); !st.ok()) return st;
+  if (e.isolation != "worker" && e.isolation != "none") {
+    return Status::InvalidArgument(r.Where("isolation") +
+                                   " must be \"worker\" or \"none\", not \"" + e.isolation + "\"");
+  }
+  if (e.worker_hang_timeout.count() <= 0) {
+    return Status::InvalidArgument(r.Where("worker_hang_timeout") + " must be positive");
+  }
+  return Status::Ok();
 }
 
 Status ReadUpstream(const toml::table& t, std::string_view origin, const std::string& prefix,

@@ -85,6 +85,12 @@ struct EngineConfig {
   // Before loading, the model's files are hashed again against its intake record; with
   // `fast_intake_check`, only their sizes and modification times are compared.
   bool fast_intake_check = false;
+  // Where `path` models run: "worker" (a sandboxed `bastion worker` process per model: seccomp,
+  // Landlock, no network, restarted when it dies) or "none" (inside the server; doctor fails it).
+  std::string isolation = "worker";
+  // A worker with requests in flight that reports no progress for this long is killed and
+  // restarted; its requests fail with 502.
+  Millis worker_hang_timeout{120'000};
 };
 
 // Which licences models served from files may be under (bastion license names them: "MIT",
