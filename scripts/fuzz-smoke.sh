@@ -9,7 +9,7 @@ cmake -S fuzz -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=D
 cmake --build build-fuzz -j "$(nproc)" >/dev/null
 status=0
 for target in http_request inference_request sse_stream gguf safetensors hf_tokenizer_json zip pickle scan jwt access \
-    guard_normalize guard audit redteam; do
+    guard_normalize guard audit redteam worker_protocol; do
   work="build-fuzz/corpus/$target"
   mkdir -p "$work"
   if ./build-fuzz/${target}_fuzz -max_total_time="$SECONDS_EACH" -max_len=65536 \

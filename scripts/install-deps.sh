@@ -10,7 +10,7 @@ PACKAGES=(
   libsimdjson-dev libtomlplusplus-dev libcli11-dev libfmt-dev libspdlog-dev
   libgoogle-perftools-dev libpcre2-dev zlib1g-dev
   libsqlite3-dev sqlite3 libhiredis-dev redis-server libpq-dev postgresql
-  libvectorscan-dev libutf8proc-dev libsodium-dev prometheus
+  libvectorscan-dev libutf8proc-dev libsodium-dev libseccomp-dev prometheus
   python3-numpy
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   curl

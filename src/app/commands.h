@@ -32,5 +32,6 @@ Command RegisterRoutes(CLI::App& app);
 Command RegisterGuard(CLI::App& app);
 Command RegisterAudit(CLI::App& app);
 Command RegisterRedteam(CLI::App& app);
+Command RegisterWorker(CLI::App& app);
 
 }  // namespace bastion::app

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   add(&bastion::app::RegisterGuard);
   add(&bastion::app::RegisterAudit);
   add(&bastion::app::RegisterRedteam);
+  add(&bastion::app::RegisterWorker);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

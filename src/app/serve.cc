@@ -167,14 +167,15 @@ int Serve(const ServeFlags& flags) {
         "server.allow_public_plaintext is set: traffic on a public address is not "
         "encrypted by bastion");
   }
+  gateway.StartHealthChecks(server.control_executor());
+  server.OnDrain([&gateway] { gateway.BeginDrain(); });
+  // Before "listening on": whoever sees that line may send SIGTERM at once, and must get a drain.
+  server.DrainOnSignals();
   HostPort bound{ParseHostPort(config->server.listen)->host, server.port()};
   spdlog::info("bastion {} listening on {}://{} with {} worker threads and {} models", kVersion,
                config->server.tls.enabled() ? "https" : "http", bound.ToString(), threads,
                config->models.size());
   FlushLogs();  // whoever waits for "listening on" should not wait for the batch
-  gateway.StartHealthChecks(server.control_executor());
-  server.OnDrain([&gateway] { gateway.BeginDrain(); });
-  server.DrainOnSignals();
   server.Run();
   gateway.Shutdown();
   spdlog::info("bastion stopped");

@@ -163,7 +163,7 @@ Result<std::unique_ptr<Gateway>> Gateway::Create(std::shared_ptr<const Config> c
     Model model{m, nullptr};
     if (!m.path.empty()) {
       if (Status st = AdmitModel(m, *gateway->config_); !st.ok()) return st;
-      auto embedded = EmbeddedBackend::Create(m, gateway->config_->engine, metrics);
+      auto embedded = EmbeddedBackend::Create(m, *gateway->config_, metrics);
       if (!embedded.ok()) return embedded.status();
       model.config.name = (*embedded)->name();
       model.backend = std::move(*embedded);

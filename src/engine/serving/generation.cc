@@ -10,6 +10,7 @@ Generation::Update Generation::Take() {
   pending_.completion_tokens = completion_;
   pending_.finish = out.finish;
   pending_.error = out.error;
+  pending_.error_code = out.error_code;
   out.completion_tokens = completion_;
   return out;
 }
@@ -48,6 +49,46 @@ void Generation::SetPromptTokens(size_t n) {
   pending_.prompt_tokens = n;
 }
 
+void Generation::Accept(size_t prompt_tokens) {
+  {
+    std::lock_guard lock(mu_);
+    pending_.prompt_tokens = prompt_tokens;
+    pending_.accepted = true;
+  }
+  notify_();
+}
+
+void Generation::Deliver(Update update) {
+  {
+    std::lock_guard lock(mu_);
+    pending_.text += update.text;
+    if (!update.tokens.empty()) {
+      last_token_at_ = std::chrono::steady_clock::now();
+      if (completion_ == 0) first_token_at_ = last_token_at_;
+      completion_ += update.tokens.size();
+      for (auto& t : update.tokens) pending_.tokens.push_back(std::move(t));
+    }
+    if (update.accepted) pending_.accepted = true;
+    if (update.prompt_tokens) pending_.prompt_tokens = update.prompt_tokens;
+    if (update.finish != FinishReason::kNone) {
+      pending_.finish = update.finish;
+      pending_.error = std::move(update.error);
+      pending_.error_code = update.error_code;
+    }
+  }
+  notify_();
+}
+
+void Generation::Reject(const Status& why) {
+  {
+    std::lock_guard lock(mu_);
+    pending_.finish = FinishReason::kRejected;
+    pending_.error = why.message();
+    pending_.error_code = why.code();
+  }
+  notify_();
+}
+
 std::string_view FinishReasonName(FinishReason reason) {
   switch (reason) {
     case FinishReason::kNone:
@@ -59,6 +100,8 @@ std::string_view FinishReasonName(FinishReason reason) {
     case FinishReason::kCancelled:
       return "cancelled";
     case FinishReason::kError:
+    case FinishReason::kRejected:
+    case FinishReason::kAborted:
       return "error";
   }
   return "";

@@ -64,7 +64,7 @@ Result<std::shared_ptr<Generation>> Scheduler::Submit(GenerationRequest request,
   const size_t prompt = request.prompt.size();
   if (prompt == 0) return Status::InvalidArgument("the prompt is empty");
   if (prompt >= context_ || prompt + request.max_tokens > context_) {
-    return Status::InvalidArgument(
+    return Status::ResourceExhausted(
         "this model's context is " + std::to_string(context_) + " tokens, and the request needs " +
         std::to_string(prompt + std::max<size_t>(request.max_tokens, 1)) + " (" +
         std::to_string(prompt) + " in the prompt, " +
@@ -100,7 +100,10 @@ void Scheduler::Run() {
       s->generation->Finish(FinishReason::kCancelled);
       return true;
     });
-    if (!active.empty()) RunStep(active);
+    if (!active.empty()) {
+      RunStep(active);
+      steps_.fetch_add(1, std::memory_order_relaxed);
+    }
     std::lock_guard lock(mu_);
     active_count_ = active.size();
   }

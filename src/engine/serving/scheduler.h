@@ -5,6 +5,7 @@
 // streams already running and a new request starts at the next step, not after the others
 // finish. Requests beyond `parallel` wait in a queue; cancelled ones leave at the next step.
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -36,8 +37,9 @@ class Scheduler {
   size_t context() const { return context_; }
 
   // Queues `request`; `notify` is called on the scheduler's thread whenever the Generation
-  // has something new. Fails (without calling notify) when the prompt does not fit the
-  // context or the queue is full.
+  // has something new. Fails (without calling notify): InvalidArgument for an empty prompt,
+  // ResourceExhausted when the prompt does not fit the context, Unavailable when the queue
+  // is full or the scheduler stopped.
   Result<std::shared_ptr<Generation>> Submit(GenerationRequest request,
                                              std::function<void()> notify);
 
@@ -46,6 +48,8 @@ class Scheduler {
 
   size_t active() const;
   size_t queued() const;
+  // Model steps run so far: a watchdog's sign of progress. Thread-safe.
+  uint64_t steps() const { return steps_.load(std::memory_order_relaxed); }
 
  private:
   struct Sequence;
@@ -66,6 +70,7 @@ class Scheduler {
   size_t active_count_ = 0;                      // guarded by mu_
   bool stopping_ = false;                        // guarded by mu_
   std::vector<float> logits_;
+  std::atomic<uint64_t> steps_{0};
   std::thread thread_;
 };
 

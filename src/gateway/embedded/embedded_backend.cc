@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "engine/serving/local_runner.h"
 #include "gateway/embedded/completion_json.h"
 #include "gateway/embedded/engine_request.h"
 #include "gateway/reasoning/think_splitter.h"
@@ -18,26 +19,6 @@ struct Waker {
   explicit Waker(http::Executor executor) : timer(std::move(executor)) {}
   http::net::steady_timer timer;
 };
-
-// The tokens that end a turn: EOS, the end-of-turn markers of the chat formats, and the
-// ones generation_config.json names.
-std::vector<TokenId> EndOfGenerationTokens(const engine::Vocab& vocab,
-                                           const std::vector<TokenId>& configured) {
-  std::vector<TokenId> ids = configured;
-  if (vocab.eos) ids.push_back(*vocab.eos);
-  static constexpr std::string_view kEndOfTurn[] = {"<|eot_id|>", "<|eom_id|>", "<|im_end|>",
-                                                    "<|endoftext|>", "<｜end▁of▁sentence｜>"};
-  for (size_t id = 0; id < vocab.tokens.size(); ++id) {
-    for (auto text : kEndOfTurn) {
-      if (vocab.tokens[id] == text) ids.push_back(static_cast<TokenId>(id));
-    }
-  }
-  std::erase_if(
-      ids, [&](TokenId id) { return id < 0 || static_cast<size_t>(id) >= vocab.tokens.size(); });
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  return ids;
-}
 
 // What a request that sets no sampling knob gets: generation_config.json's values, else
 // DeepSeek's recommendation for R1 models (temperature 0.6, top_p 0.95), else temperature 1.
@@ -76,29 +57,63 @@ struct EmbeddedBackend::Run {
   bool gone() const { return ex.client_gone || out.writer().client_gone(); }
 };
 
+namespace {
+
+engine::LocalRunnerOptions LocalOptions(const ModelConfig& model, const EngineConfig& engine) {
+  engine::LocalRunnerOptions o;
+  o.path = model.path;
+  o.quantize_q8_0 = model.quantize == "q8_0";
+  o.threads = static_cast<size_t>(engine.threads);
+  o.scheduler.context = static_cast<size_t>(engine.context);
+  o.scheduler.parallel = static_cast<size_t>(engine.parallel);
+  o.scheduler.max_queue = static_cast<size_t>(engine.max_queue);
+  return o;
+}
+
+// `bastion worker`'s flags for `model`: the same engine settings, the gateway's log format.
+std::vector<std::string> WorkerArgs(const engine::LocalRunnerOptions& o, const Config& config) {
+  std::vector<std::string> args = {"--model-path", o.path,
+                                   "--threads",    std::to_string(o.threads),
+                                   "--context",    std::to_string(o.scheduler.context),
+                                   "--parallel",   std::to_string(o.scheduler.parallel),
+                                   "--max-queue",  std::to_string(o.scheduler.max_queue),
+                                   "--log-level",  config.log_level,
+                                   "--log-format", config.log_format};
+  if (o.quantize_q8_0) args.insert(args.end(), {"--quantize", "q8_0"});
+  return args;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<EmbeddedBackend>> EmbeddedBackend::Create(const ModelConfig& model,
-                                                                 const EngineConfig& engine,
+                                                                 const Config& config,
                                                                  MetricsRegistry& metrics) {
-  auto loaded =
-      engine::LoadModel(model.path, engine::LoadParts::kTokenizerAndWeights,
-                        static_cast<size_t>(engine.threads), false, model.quantize == "q8_0");
-  if (!loaded.ok()) return loaded.status();
   std::unique_ptr<EmbeddedBackend> b(new EmbeddedBackend());
-  b->model_ = std::move(*loaded);
-  const engine::LoadedModel& m = *b->model_;
-  b->name_ = model.name.empty() ? m.name : model.name;
-  b->format_ = engine::DetectChatFormat(m.chat_template, m.vocab.pre);
-  if (m.vocab.bos) b->bos_text_ = m.vocab.tokens[static_cast<size_t>(*m.vocab.bos)];
+  const engine::LocalRunnerOptions local = LocalOptions(model, config.engine);
+  const std::string label = model.name.empty() ? model.path : model.name;
+  if (config.engine.isolation == "none") {
+    auto runner = engine::LocalRunner::Create(local);
+    if (!runner.ok()) return runner.status();
+    b->runner_ = std::move(*runner);
+  } else {
+    sandbox::WorkerRunnerOptions options;
+    options.args = WorkerArgs(local, config);
+    options.model = label;
+    options.hang_timeout = config.engine.worker_hang_timeout;
+    options.on_restart = [backend = b.get()] {
+      if (Counter* c = backend->meters_.worker_restarts.load()) c->Inc();
+    };
+    auto runner = sandbox::WorkerRunner::Start(std::move(options));
+    if (!runner.ok()) return runner.status();
+    b->worker_ = runner->get();
+    b->runner_ = std::move(*runner);
+  }
+  const engine::RunnerInfo& info = b->runner_->info();
+  b->name_ = model.name.empty() ? info.name : model.name;
   b->split_reasoning_ =
       model.reasoning == ReasoningFormat::kDeepSeekR1 ||
-      (model.reasoning == ReasoningFormat::kAuto && b->format_ == engine::ChatFormat::kDeepSeekR1);
-  b->defaults_ = SamplingDefaults(b->format_, m.defaults);
-  b->stop_tokens_ = EndOfGenerationTokens(m.vocab, m.defaults.eos_ids);
-  engine::SchedulerOptions options;
-  options.context = static_cast<size_t>(engine.context);
-  options.parallel = static_cast<size_t>(engine.parallel);
-  options.max_queue = static_cast<size_t>(engine.max_queue);
-  b->scheduler_ = std::make_unique<engine::Scheduler>(*m.transformer, *m.tokenizer, options);
+      (model.reasoning == ReasoningFormat::kAuto && info.format == engine::ChatFormat::kDeepSeekR1);
+  b->defaults_ = SamplingDefaults(info.format, info.defaults);
   const Labels labels = {{"model", b->name_}};
   b->meters_.prompt_tokens = &metrics.GetCounter(
       "bastion_engine_prompt_tokens_total", "Prompt tokens the embedded engine processed", labels);
@@ -112,49 +127,95 @@ Result<std::unique_ptr<EmbeddedBackend>> EmbeddedBackend::Create(const ModelConf
       "bastion_engine_time_per_output_token_seconds",
       "Per request: seconds per generated token after the first (decode speed)", labels,
       LatencyBuckets());
+  if (b->worker_) {
+    b->meters_.worker_restarts = &metrics.GetCounter(
+        "bastion_engine_worker_restarts_total",
+        "Engine worker processes that died, hung or broke the protocol, and were restarted",
+        labels);
+  }
   return b;
 }
 
 EmbeddedBackend::~EmbeddedBackend() = default;
 
 void EmbeddedBackend::WriteStatus(JsonWriter& w) const {
-  w.Key("backend").String("embedded").Key("chat_format").String(ChatFormatName(format_));
-  w.Key("context").Uint(scheduler_->context()).Key("active").Uint(scheduler_->active());
-  w.Key("queued").Uint(scheduler_->queued());
+  const engine::RunnerInfo& info = runner_->info();
+  w.Key("backend").String("embedded").Key("chat_format").String(ChatFormatName(info.format));
+  w.Key("context").Uint(info.context).Key("active").Uint(runner_->active());
+  w.Key("queued").Uint(runner_->queued());
+  w.Key("isolation").String(worker_ ? "worker" : "none");
+  if (worker_) {
+    w.Key("worker").BeginObject().Key("up").Bool(worker_->Ready());
+    w.Key("restarts").Uint(worker_->restarts()).Key("confinement").String(worker_->confinement());
+    w.EndObject();
+  }
 }
 
-void EmbeddedBackend::Shutdown() { scheduler_->Stop(); }
+void EmbeddedBackend::Shutdown() { runner_->Stop(); }
 
-std::optional<ApiError> EmbeddedBackend::Prompt(const Exchange& ex, const EngineRequest& request,
-                                                std::vector<TokenId>& out) const {
-  const engine::Tokenizer& tokenizer = *model_->tokenizer;
-  const engine::Vocab& vocab = model_->vocab;
+engine::PromptSpec EmbeddedBackend::Prompt(const Exchange& ex, EngineRequest& request) const {
+  engine::PromptSpec p;
   if (ex.inference->kind == InferenceKind::kChat) {
-    for (const auto& s : engine::RenderChatSegments(format_, request.messages, bos_text_, true)) {
-      for (TokenId id : tokenizer.Encode(s.text, s.is_template)) out.push_back(id);
-    }
+    const engine::RunnerInfo& info = runner_->info();
+    p.kind = engine::PromptSpec::Kind::kChat;
+    p.segments = engine::RenderChatSegments(info.format, request.messages, info.bos_text, true);
   } else if (!request.prompt_tokens.empty()) {
-    const auto vocab_size = static_cast<int64_t>(model_->transformer->config().vocab_size);
-    for (int64_t id : request.prompt_tokens) {
-      if (id < 0 || id >= vocab_size) {
-        return ApiError::BadRequest("invalid_value",
-                                    "'prompt' holds token id " + std::to_string(id) +
-                                        ", outside this model's vocabulary of " +
-                                        std::to_string(vocab_size),
-                                    "prompt");
-      }
-      out.push_back(static_cast<TokenId>(id));
-    }
+    p.kind = engine::PromptSpec::Kind::kTokenIds;
+    p.token_ids = std::move(request.prompt_tokens);
   } else {
-    if (vocab.bos && vocab.add_bos) out.push_back(*vocab.bos);
-    for (TokenId id : tokenizer.Encode(request.prompt, false)) out.push_back(id);
+    p.kind = engine::PromptSpec::Kind::kText;
+    p.text = std::move(request.prompt);
   }
-  if (out.empty()) {
-    return ApiError::BadRequest("invalid_value", "the prompt is empty",
-                                ex.inference->kind == InferenceKind::kChat ? "messages" : "prompt");
-  }
-  return std::nullopt;
+  return p;
 }
+
+namespace {
+
+// The answer to a request the engine refused (`code` as ModelRunner::Submit says) or lost.
+ApiError RefusalError(StatusCode code, const std::string& message, InferenceKind kind) {
+  const char* param = kind == InferenceKind::kChat ? "messages" : "prompt";
+  switch (code) {
+    case StatusCode::kInvalidArgument:
+      return ApiError::BadRequest("invalid_value", message, param);
+    case StatusCode::kResourceExhausted:
+      return ApiError::BadRequest("context_length_exceeded", message, param);
+    case StatusCode::kUnavailable:
+      return {503, "server_error", "engine_busy", message, "", 1};
+    default:
+      return {503, "server_error", "engine_unavailable", message, "", 1};
+  }
+}
+
+ApiError EngineError(const engine::Generation::Update& u) {
+  if (u.finish == engine::FinishReason::kAborted) {
+    return {502, "server_error", "engine_worker_failed", u.error, "", 0};
+  }
+  return {503,
+          "server_error",
+          "engine_unavailable",
+          u.error.empty() ? "the request was cancelled" : u.error,
+          "",
+          1};
+}
+
+bool Failed(engine::FinishReason finish) {
+  return finish == engine::FinishReason::kError || finish == engine::FinishReason::kCancelled ||
+         finish == engine::FinishReason::kAborted;
+}
+
+// Adds `more` (a later Take) to `into`.
+void Merge(engine::Generation::Update& into, engine::Generation::Update more) {
+  into.text += more.text;
+  for (auto& t : more.tokens) into.tokens.push_back(std::move(t));
+  into.finish = more.finish;
+  into.error = std::move(more.error);
+  into.error_code = more.error_code;
+  into.accepted = into.accepted || more.accepted;
+  into.prompt_tokens = more.prompt_tokens;
+  into.completion_tokens = more.completion_tokens;
+}
+
+}  // namespace
 
 http::Awaitable<void> EmbeddedBackend::Serve(Exchange& ex, ResponseChannel& out) {
   ex.upstream = "embedded";
@@ -164,33 +225,24 @@ http::Awaitable<void> EmbeddedBackend::Serve(Exchange& ex, ResponseChannel& out)
     co_await out.SendError(*e);
     co_return;
   }
-  engine::GenerationRequest g;
-  if (auto e = Prompt(ex, request, g.prompt)) {
-    co_await out.SendError(*e);
-    co_return;
-  }
-  g.sampling = request.Sampling(defaults_);
-  g.max_tokens = static_cast<size_t>(inference.max_tokens.value_or(0));
-  g.stop = request.stop;
-  g.stop_tokens = stop_tokens_;
+  engine::RunnerJob job;
+  job.sampling = request.Sampling(defaults_);
+  job.max_tokens = static_cast<size_t>(inference.max_tokens.value_or(0));
+  job.stop = request.stop;
+  job.prompt = Prompt(ex, request);
 
   auto executor = co_await http::net::this_coro::executor;
   auto waker = std::make_shared<Waker>(executor);
   std::weak_ptr<Waker> weak = waker;
-  auto submitted = scheduler_->Submit(std::move(g), [weak, executor] {
+  auto submitted = runner_->Submit(std::move(job), [weak, executor] {
     http::net::post(executor, [weak] {
       if (auto w = weak.lock()) w->timer.cancel();
     });
   });
   if (!submitted.ok()) {
-    const Status& st = submitted.status();
-    if (st.code() == StatusCode::kUnavailable) {
-      co_await out.SendError({503, "server_error", "engine_busy", st.message(), "", 1});
-    } else {
-      co_await out.SendError(
-          ApiError::BadRequest("context_length_exceeded", st.message(),
-                               inference.kind == InferenceKind::kChat ? "messages" : "prompt"));
-    }
+    const ApiError error =
+        RefusalError(submitted.status().code(), submitted.status().message(), inference.kind);
+    co_await out.SendError(error);
     co_return;
   }
   std::shared_ptr<engine::Generation> generation = *submitted;
@@ -208,10 +260,13 @@ http::Awaitable<void> EmbeddedBackend::Serve(Exchange& ex, ResponseChannel& out)
           request.logprobs,
           {}};
   meters_.in_flight->Add(1);
-  if (inference.stream) {
-    co_await Stream(run);
-  } else {
-    co_await Whole(run);
+  engine::Generation::Update first;
+  if (co_await Started(run, first)) {
+    if (inference.stream) {
+      co_await Stream(run, std::move(first));
+    } else {
+      co_await Whole(run, std::move(first));
+    }
   }
   generation->Cancel();  // a no-op when it finished; frees the engine's slot when it did not
   meters_.in_flight->Add(-1);
@@ -233,38 +288,61 @@ http::Awaitable<engine::Generation::Update> Next(engine::Generation& generation,
                                                  const std::function<bool()>& gone) {
   for (;;) {
     engine::Generation::Update u = generation.Take();
-    if (!u.empty() || gone()) co_return u;
+    if (!u.empty() || u.accepted || gone()) co_return u;
     waker.timer.expires_at(std::chrono::steady_clock::time_point::max());
     http::error_code ec;
     co_await waker.timer.async_wait(http::net::redirect_error(http::net::use_awaitable, ec));
   }
 }
 
-std::vector<TokenLogprobs> LogprobsOf(const engine::Tokenizer& tokenizer,
+std::vector<TokenLogprobs> LogprobsOf(const engine::ModelRunner& runner,
                                       const std::vector<engine::SampledToken>& tokens) {
   std::vector<TokenLogprobs> out;
   for (const auto& t : tokens) {
-    TokenLogprobs l{tokenizer.Decode(t.id), t.logprob, {}};
-    for (const auto& alt : t.top) l.top.emplace_back(tokenizer.Decode(alt.id), alt.logprob);
+    TokenLogprobs l{runner.TokenText(t.id), t.logprob, {}};
+    for (const auto& alt : t.top) l.top.emplace_back(runner.TokenText(alt.id), alt.logprob);
     out.push_back(std::move(l));
   }
   return out;
 }
 
-ApiError EngineError(const std::string& message) {
-  return {503, "server_error", "engine_unavailable", message, "", 1};
-}
-
 }  // namespace
 
-http::Awaitable<void> EmbeddedBackend::Stream(Run& run) {
+http::Awaitable<bool> EmbeddedBackend::Started(Run& run, engine::Generation::Update& first) {
+  const std::function<bool()> gone = [&run] { return run.gone(); };
+  while (!first.accepted && first.finish == engine::FinishReason::kNone) {
+    engine::Generation::Update u = co_await Next(*run.generation, *run.waker, gone);
+    if (run.gone()) co_return false;
+    Merge(first, std::move(u));
+  }
+  if (first.finish == engine::FinishReason::kRejected) {
+    const ApiError error = RefusalError(first.error_code, first.error, run.ex.inference->kind);
+    co_await run.out.SendError(error);
+    co_return false;
+  }
+  if (!first.accepted && Failed(first.finish)) {
+    const ApiError error = EngineError(first);
+    co_await run.out.SendError(error);
+    co_return false;
+  }
+  co_return true;
+}
+
+http::Awaitable<void> EmbeddedBackend::Stream(Run& run, engine::Generation::Update first) {
   if (!co_await run.out.BeginEvents()) co_return;
   std::vector<std::string> events;
   if (run.chat) events.push_back(run.json.Chunk("", "", true, nullptr, ""));
   const std::function<bool()> gone = [&run] { return run.gone(); };
   std::vector<TokenLogprobs> logprobs;
+  std::optional<engine::Generation::Update> pending = std::move(first);
   for (;;) {
-    engine::Generation::Update u = co_await Next(*run.generation, *run.waker, gone);
+    engine::Generation::Update u;
+    if (pending) {
+      u = std::move(*pending);
+      pending.reset();
+    } else {
+      u = co_await Next(*run.generation, *run.waker, gone);
+    }
     if (run.gone()) co_return;
     ThinkSplitter::Piece piece;
     if (run.split) {
@@ -277,15 +355,14 @@ http::Awaitable<void> EmbeddedBackend::Stream(Run& run) {
     } else {
       piece.content = std::move(u.text);
     }
-    if (run.logprobs) logprobs = LogprobsOf(*model_->tokenizer, u.tokens);
+    if (run.logprobs) logprobs = LogprobsOf(*runner_, u.tokens);
     if (!piece.empty() || !logprobs.empty()) {
       events.push_back(run.json.Chunk(piece.reasoning, piece.content, false,
                                       run.logprobs ? &logprobs : nullptr, ""));
     }
-    if (u.finish == engine::FinishReason::kError || u.finish == engine::FinishReason::kCancelled) {
+    if (Failed(u.finish)) {
       if (!events.empty() && !co_await run.out.SendEvents(events)) co_return;
-      co_await run.out.SendErrorEvent(
-          EngineError(u.error.empty() ? "the request was cancelled" : u.error));
+      co_await run.out.SendErrorEvent(EngineError(u));
       co_await run.out.EndEvents();
       co_return;
     }
@@ -305,34 +382,30 @@ http::Awaitable<void> EmbeddedBackend::Stream(Run& run) {
   }
 }
 
-http::Awaitable<void> EmbeddedBackend::Whole(Run& run) {
+http::Awaitable<void> EmbeddedBackend::Whole(Run& run, engine::Generation::Update first) {
   const std::function<bool()> gone = [&run] { return run.gone(); };
-  std::string text;
-  std::vector<engine::SampledToken> tokens;
-  engine::Generation::Update u;
-  for (;;) {
-    u = co_await Next(*run.generation, *run.waker, gone);
+  engine::Generation::Update u = std::move(first);
+  while (u.finish == engine::FinishReason::kNone) {
+    engine::Generation::Update more = co_await Next(*run.generation, *run.waker, gone);
     if (run.gone()) co_return;
-    text += u.text;
-    for (auto& t : u.tokens) tokens.push_back(std::move(t));
-    if (u.finish != engine::FinishReason::kNone) break;
+    Merge(u, std::move(more));
   }
-  if (u.finish == engine::FinishReason::kError || u.finish == engine::FinishReason::kCancelled) {
-    co_await run.out.SendError(
-        EngineError(u.error.empty() ? "the request was cancelled" : u.error));
+  if (Failed(u.finish)) {
+    const ApiError error = EngineError(u);
+    co_await run.out.SendError(error);
     co_return;
   }
   ThinkSplitter::Piece piece;
   if (run.split) {
-    piece = run.splitter.Feed(text);
+    piece = run.splitter.Feed(u.text);
     ThinkSplitter::Piece rest = run.splitter.Finish();
     piece.reasoning += rest.reasoning;
     piece.content += rest.content;
   } else {
-    piece.content = std::move(text);
+    piece.content = std::move(u.text);
   }
   std::vector<TokenLogprobs> logprobs;
-  if (run.logprobs) logprobs = LogprobsOf(*model_->tokenizer, tokens);
+  if (run.logprobs) logprobs = LogprobsOf(*runner_, u.tokens);
   co_await run.out.SendJson(
       200, run.json.Whole(piece.reasoning, piece.content, run.logprobs ? &logprobs : nullptr,
                           FinishReasonName(u.finish), {u.prompt_tokens, u.completion_tokens}));
