@@ -33,5 +33,6 @@ Command RegisterGuard(CLI::App& app);
 Command RegisterAudit(CLI::App& app);
 Command RegisterRedteam(CLI::App& app);
 Command RegisterWorker(CLI::App& app);
+Command RegisterDoctor(CLI::App& app);
 
 }  // namespace bastion::app

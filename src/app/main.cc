@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   add(&bastion::app::RegisterAudit);
   add(&bastion::app::RegisterRedteam);
   add(&bastion::app::RegisterWorker);
+  add(&bastion::app::RegisterDoctor);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

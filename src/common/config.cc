@@ -164,7 +164,11 @@ Status ReadRoot(const toml::table& root, std::string_view origin, Config& c) {
   const toml::table* auth = r.Table("auth");
   const toml::table* guard = r.Table("guard");
   const toml::table* audit = r.Table("audit");
+  const toml::table* posture = r.Table("posture");
   if (Status st = r.Finish(); !st.ok()) return st;
+  if (posture) {
+    if (Status st = ReadPostureConfig(*posture, origin, c.posture); !st.ok()) return st;
+  }
   if (audit) {
     if (Status st = ReadAuditConfig(*audit, origin, c.audit); !st.ok()) return st;
   }

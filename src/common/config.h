@@ -196,6 +196,16 @@ struct AuditConfig {
 // The name a policy has in config files and events: "none", "redacted", "encrypted".
 std::string_view ContentPolicyName(ContentPolicy policy);
 
+// [posture]: what `bastion doctor` holds the deployment to, beyond the settings above.
+struct PostureConfig {
+  std::string redteam_report;                // a report.json from `bastion redteam`; empty: none
+  double max_asr = 0.2;                      // highest acceptable overall attack success rate (0-1)
+  Millis max_report_age{30LL * 86'400'000};  // an older red-team report is stale
+  // "public", "internal", "confidential", "pii", "phi" or "privileged"; empty: not declared.
+  std::string data_class;
+  bool obligations_acknowledged = false;  // the operator accepts the data class's obligations
+};
+
 struct Config {
   ServerConfig server;
   UpstreamPolicy upstream;
@@ -205,6 +215,7 @@ struct Config {
   AuthConfig auth;
   GuardConfig guard;
   AuditConfig audit;
+  PostureConfig posture;
   std::string log_level = "info";
   std::string log_format = "text";  // "text" or "json" (one JSON object per line)
 };

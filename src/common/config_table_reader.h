@@ -130,5 +130,8 @@ Status ReadGuardConfig(const toml::table& table, std::string_view origin, GuardC
 // [audit] (audit_config.cc).
 Status ReadAuditConfig(const toml::table& table, std::string_view origin, AuditConfig& audit);
 Status ValidateAuditConfig(const Config& config);
+struct PostureConfig;
+// [posture] (posture_config.cc).
+Status ReadPostureConfig(const toml::table& table, std::string_view origin, PostureConfig& posture);
 
 }  // namespace bastion

@@ -168,6 +168,8 @@ Awaitable<Result<ClientResponseHead>> ClientConnection::ReadHead(Millis timeout)
   out.retry_after = std::string(head[bhttp::field::retry_after]);
   out.location = std::string(head[bhttp::field::location]);
   out.content_range = std::string(head[bhttp::field::content_range]);
+  out.server = std::string(head[bhttp::field::server]);
+  out.powered_by = std::string(head["X-Powered-By"]);
   co_return out;
 }
 

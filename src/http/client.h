@@ -30,6 +30,8 @@ struct ClientResponseHead {
   std::string retry_after;
   std::string location;       // redirects
   std::string content_range;  // 206 answers to a Range request
+  std::string server;         // Server and X-Powered-By: doctor looks for version leaks
+  std::string powered_by;
 };
 
 // Trust settings for https upstreams: the system's CA store, or one CA bundle. Peers must

@@ -78,6 +78,33 @@ allow_unverified = true
   EXPECT_TRUE(Config{}.licenses.allow.empty());  // no policy unless asked for
 }
 
+TEST(ConfigTest, PostureSettings) {
+  auto c = ParseConfig(R"(
+[posture]
+redteam_report = "/srv/bastion/redteam/report.json"
+max_asr = 0.05
+max_report_age = "14d"
+data_class = "phi"
+obligations_acknowledged = true
+)",
+                       "f.toml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->posture.redteam_report, "/srv/bastion/redteam/report.json");
+  EXPECT_DOUBLE_EQ(c->posture.max_asr, 0.05);
+  EXPECT_EQ(c->posture.max_report_age, Millis(14LL * 86'400'000));
+  EXPECT_EQ(c->posture.data_class, "phi");
+  EXPECT_TRUE(c->posture.obligations_acknowledged);
+  const PostureConfig defaults;
+  EXPECT_DOUBLE_EQ(defaults.max_asr, 0.2);
+  EXPECT_EQ(defaults.max_report_age, Millis(30LL * 86'400'000));
+  auto bad_class = ParseConfig("[posture]\ndata_class = \"secret\"\n", "f.toml");
+  ASSERT_FALSE(bad_class.ok());
+  EXPECT_NE(bad_class.status().message().find("posture.data_class"), std::string::npos);
+  EXPECT_FALSE(ParseConfig("[posture]\nmax_asr = 1.5\n", "f.toml").ok());
+  EXPECT_FALSE(ParseConfig("[posture]\nmax_report_age = \"0s\"\n", "f.toml").ok());
+  EXPECT_FALSE(ParseConfig("[posture]\nreport = \"x\"\n", "f.toml").ok());
+}
+
 TEST(ConfigTest, UnknownKeysAreErrorsWithTheirPath) {
   auto c = ParseConfig("[server]\nlisten_address = \"x\"\n", "f.toml");
   ASSERT_FALSE(c.ok());

@@ -18,6 +18,9 @@ TEST(DurationTest, ParsesUnits) {
   }
   EXPECT_EQ(FormatDuration(Millis(1500)), "1500ms");
   EXPECT_EQ(FormatDuration(Millis(120'000)), "2m");
+  EXPECT_EQ(FormatDuration(Millis(90LL * 86'400'000)), "90d");
+  EXPECT_EQ(FormatDuration(Millis(36LL * 3'600'000)), "36h");
+  EXPECT_EQ(*ParseDuration("30d"), Millis(30LL * 86'400'000));
 }
 
 TEST(HostPortTest, ParsesV4V6AndNames) {
