@@ -5,6 +5,7 @@
 #include <hs/hs.h>
 #include <openssl/crypto.h>
 #include <postgresql/libpq-fe.h>
+#include <seccomp.h>
 #include <sodium.h>
 #include <spdlog/version.h>
 #include <sqlite3.h>
@@ -46,6 +47,11 @@ std::string LibpqVersion() {
   return Dotted(v / 10000, v / 100 % 100, v % 100);
 }
 
+std::string LibseccompVersion() {
+  const scmp_version* v = seccomp_version();
+  return v != nullptr ? Dotted(v->major, v->minor, v->micro) : "";
+}
+
 }  // namespace
 
 std::vector<Component> LinkedComponents() {
@@ -57,6 +63,7 @@ std::vector<Component> LinkedComponents() {
       {"hiredis", Dotted(HIREDIS_MAJOR, HIREDIS_MINOR, HIREDIS_PATCH), false},
       {"vectorscan", FirstWord(hs_version())},
       {"libsodium", sodium_version_string()},
+      {"libseccomp", LibseccompVersion()},
       {"pcre2", Pcre2Version()},
       {"utf8proc", utf8proc_version()},
       {"zlib", zlibVersion()},

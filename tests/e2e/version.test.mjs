@@ -15,7 +15,7 @@ test('--sbom is a CycloneDX 1.5 document naming bastion and every library', asyn
   assert.match(bom.serialNumber, /^urn:uuid:[0-9a-f-]{36}$/);
   assert.equal(bom.metadata.component.name, 'bastion');
   const names = bom.components.map((c) => c.name);
-  for (const name of ['openssl', 'sqlite', 'libpq', 'hiredis', 'vectorscan', 'libsodium', 'pcre2',
+  for (const name of ['openssl', 'sqlite', 'libpq', 'hiredis', 'vectorscan', 'libsodium', 'libseccomp', 'pcre2',
     'utf8proc', 'zlib', 'boost', 'simdjson', 'fmt', 'spdlog', 'tomlplusplus', 'cli11', 'glibc']) {
     assert.ok(names.includes(name), `${name} missing from ${names}`);
   }

@@ -28,8 +28,9 @@ TEST(LinkedComponentsTest, EveryLibraryHasADottedVersion) {
     EXPECT_TRUE(names.insert(c.name).second) << c.name << " twice";
     EXPECT_TRUE(std::regex_match(c.version, dotted)) << c.name << " " << c.version;
   }
-  for (const char* name : {"openssl", "sqlite", "libpq", "hiredis", "vectorscan", "libsodium",
-                           "pcre2", "utf8proc", "zlib", "boost", "simdjson", "glibc"}) {
+  for (const char* name :
+       {"openssl", "sqlite", "libpq", "hiredis", "vectorscan", "libsodium", "libseccomp", "pcre2",
+        "utf8proc", "zlib", "boost", "simdjson", "glibc"}) {
     EXPECT_NE(Find(all, name), nullptr) << name;
   }
 }
